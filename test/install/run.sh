@@ -86,5 +86,13 @@ int main() { ns_socket s; return ns_create_native_socket(NS_AF_INET, NS_SOCK_STR
 }
 check "the header works from C++" header_is_cplusplus
 
+readme_example_runs() {
+  # The first C block of the README, compiled and run as a user would.
+  awk '/^```c$/{on=1; next} /^```$/{if (on) exit} on' README.md > "$work/readme.c"
+  $CC -Wall -Werror "$work/readme.c" $(pkg-config --cflags --libs nativesockets) \
+    -o "$work/readme" && LD_LIBRARY_PATH="$prefix/lib" "$work/readme"
+}
+check "the README's C example compiles and runs" readme_example_runs
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
