@@ -61,27 +61,22 @@ static ns_port port_of(const struct sockaddr_storage *ss) {
   return ns_ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
 }
 
-static int local_address(ns_socket sock, struct sockaddr_storage *ss) {
+/* getsockname (or, for `peer`, getpeername) into *ss. */
+static int socket_address(ns_socket sock, bool peer,
+                          struct sockaddr_storage *ss) {
   socklen_t len = (socklen_t)sizeof(*ss);
+  int rc;
   memset(ss, 0, sizeof(*ss));
-  if (getsockname(sock, (struct sockaddr *)ss, &len) != 0)
-    return nsi_last_error();
-  return NS_OK;
-}
-
-static int peer_address(ns_socket sock, struct sockaddr_storage *ss) {
-  socklen_t len = (socklen_t)sizeof(*ss);
-  memset(ss, 0, sizeof(*ss));
-  if (getpeername(sock, (struct sockaddr *)ss, &len) != 0)
-    return nsi_last_error();
-  return NS_OK;
+  rc = peer ? getpeername(sock, (struct sockaddr *)ss, &len)
+            : getsockname(sock, (struct sockaddr *)ss, &len);
+  return rc == 0 ? NS_OK : nsi_last_error();
 }
 
 int ns_get_sock_domain(ns_socket sock, ns_domain *out) {
   struct sockaddr_storage ss;
   int rc;
   if (out == NULL) return NS_EINVAL;
-  rc = local_address(sock, &ss);
+  rc = socket_address(sock, false, &ss);
   if (rc != NS_OK) return rc;
   return ns_to_known_domain(ss.ss_family, out) ? NS_OK : NS_EAFNOSUPPORT;
 }
@@ -90,7 +85,7 @@ int ns_get_sock_name(ns_socket sock, ns_port *out) {
   struct sockaddr_storage ss;
   int rc;
   if (out == NULL) return NS_EINVAL;
-  rc = local_address(sock, &ss);
+  rc = socket_address(sock, false, &ss);
   if (rc != NS_OK) return rc;
   if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
     return NS_EAFNOSUPPORT;
@@ -98,43 +93,30 @@ int ns_get_sock_name(ns_socket sock, ns_port *out) {
   return NS_OK;
 }
 
-/* The common tail of get_local_addr and get_peer_addr. */
-static int report_address(const struct sockaddr_storage *ss, ns_domain domain,
-                          char *addr, size_t addrlen, ns_port *port) {
-  char text[NS_ADDRSTRLEN + 16];
+/* get_local_addr and get_peer_addr: IPv6 text is printed as is, as Nim's
+ * getLocalAddr/getPeerAddr do. */
+static int address_and_port(ns_socket sock, bool peer, ns_domain domain,
+                            char *addr, size_t addrlen, ns_port *port) {
+  struct sockaddr_storage ss;
   int rc;
-  if (ss->ss_family != ns_domain_to_int(domain)) return NS_EINVAL;
+  if (domain != NS_AF_INET && domain != NS_AF_INET6) return NS_EAFNOSUPPORT;
+  rc = socket_address(sock, peer, &ss);
+  if (rc != NS_OK) return rc;
+  if (ss.ss_family != ns_domain_to_int(domain)) return NS_EINVAL;
   if (addr != NULL) {
-    rc = format_address((const struct sockaddr *)ss, false, text, sizeof(text));
-    if (rc != NS_OK) return rc;
-    rc = nsi_copy_text(addr, addrlen, text);
+    rc = format_address((const struct sockaddr *)&ss, false, addr, addrlen);
     if (rc != NS_OK) return rc;
   }
-  if (port != NULL) *port = port_of(ss);
+  if (port != NULL) *port = port_of(&ss);
   return NS_OK;
-}
-
-static bool is_ip_domain(ns_domain domain) {
-  return domain == NS_AF_INET || domain == NS_AF_INET6;
 }
 
 int ns_get_local_addr(ns_socket sock, ns_domain domain, char *addr,
                       size_t addrlen, ns_port *port) {
-  struct sockaddr_storage ss;
-  int rc;
-  if (!is_ip_domain(domain)) return NS_EAFNOSUPPORT;
-  rc = local_address(sock, &ss);
-  if (rc != NS_OK) return rc;
-  return report_address(&ss, domain, addr, addrlen, port);
+  return address_and_port(sock, false, domain, addr, addrlen, port);
 }
 
 int ns_get_peer_addr(ns_socket sock, ns_domain domain, char *addr,
                      size_t addrlen, ns_port *port) {
-  struct sockaddr_storage ss;
-  int rc;
-  if (!is_ip_domain(domain)) return NS_EAFNOSUPPORT;
-  rc = peer_address(sock, &ss);
-  if (rc != NS_OK) return rc;
-  return report_address(&ss, domain, addr, addrlen, port);
+  return address_and_port(sock, true, domain, addr, addrlen, port);
 }
-

@@ -54,22 +54,39 @@ int tcp_listener(ns_domain domain, ns_socket *out, ns_port *port) {
   return rc;
 }
 
+int tcp_connect_to(ns_domain domain, ns_port port, ns_socket *client) {
+  struct sockaddr_storage ss;
+  socklen_t len = loopback_address(domain, port, &ss);
+  int rc = ns_create_native_socket(domain, NS_SOCK_STREAM, NS_IPPROTO_TCP,
+                                   false, client);
+  if (rc != NS_OK) return rc;
+  /* A loopback connect completes from the listen queue, without accept. */
+  rc = ns_connect(*client, (struct sockaddr *)&ss, len);
+  if (rc != NS_OK) {
+    ns_close(*client);
+    *client = NS_INVALID_SOCKET;
+  }
+  return rc;
+}
+
+int tcp_pending(ns_domain domain, ns_socket *listener, ns_socket *client) {
+  ns_port port;
+  int rc = tcp_listener(domain, listener, &port);
+  if (rc != NS_OK) return rc;
+  rc = tcp_connect_to(domain, port, client);
+  if (rc != NS_OK) {
+    ns_close(*listener);
+    *listener = NS_INVALID_SOCKET;
+  }
+  return rc;
+}
+
 int tcp_pair(ns_domain domain, ns_socket *client, ns_socket *server) {
   ns_socket listener;
-  ns_port port;
-  struct sockaddr_storage ss;
-  socklen_t len;
-  int rc = tcp_listener(domain, &listener, &port);
+  int rc = tcp_pending(domain, &listener, client);
   if (rc != NS_OK) return rc;
-  len = loopback_address(domain, port, &ss);
-  rc = ns_create_native_socket(domain, NS_SOCK_STREAM, NS_IPPROTO_TCP, false,
-                               client);
-  if (rc == NS_OK) {
-    /* A loopback connect completes from the listen queue, without accept. */
-    rc = ns_connect(*client, (struct sockaddr *)&ss, len);
-    if (rc == NS_OK) rc = ns_accept(listener, false, server, NULL, 0);
-    if (rc != NS_OK) ns_close(*client);
-  }
+  rc = ns_accept(listener, false, server, NULL, 0);
+  if (rc != NS_OK) ns_close(*client);
   ns_close(listener);
   return rc;
 }

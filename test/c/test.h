@@ -87,6 +87,10 @@ int bound_socket(ns_domain domain, ns_sock_type type, ns_socket *out,
                  ns_port *port);
 /* A listening TCP socket on loopback. */
 int tcp_listener(ns_domain domain, ns_socket *out, ns_port *port);
+/* A TCP client connected to loopback `port`. */
+int tcp_connect_to(ns_domain domain, ns_port port, ns_socket *client);
+/* A listener and a client whose connection waits in its queue. */
+int tcp_pending(ns_domain domain, ns_socket *listener, ns_socket *client);
 /* A connected pair: client and the server side accepted from a listener. */
 int tcp_pair(ns_domain domain, ns_socket *client, ns_socket *server);
 /* A port on loopback that nothing listens on (bound, then closed). */

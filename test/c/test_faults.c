@@ -135,14 +135,8 @@ static void running_out_of_descriptors_is_emfile(void) {
 
 static void accept_under_emfile_keeps_the_connection(void) {
   ns_socket listener, client, server, spares[64];
-  ns_port port;
-  struct sockaddr_storage ss;
-  socklen_t len;
   int before, spare_count = 0, i, rc;
-  REQUIRE_OK(tcp_listener(NS_AF_INET, &listener, &port));
-  len = loopback_address(NS_AF_INET, port, &ss);
-  REQUIRE_OK(ns_create_native_socket(NS_AF_INET, NS_SOCK_STREAM, NS_IPPROTO_TCP, false, &client));
-  CHECK_OK(ns_connect(client, (struct sockaddr *)&ss, len));
+  REQUIRE_OK(tcp_pending(NS_AF_INET, &listener, &client));
   before = support_descriptor_count();
   if (before < 0 || support_lower_descriptor_limit(before) != NS_OK) {
     ns_close(client);
@@ -172,15 +166,9 @@ static void accept_under_emfile_keeps_the_connection(void) {
 /* Connections waiting in the queue of a listener that closes are reset. */
 static void closing_listener_resets_queued_connections(void) {
   ns_socket listener, client, set[1];
-  ns_port port;
-  struct sockaddr_storage ss;
-  socklen_t len;
   size_t n = 1;
   char buf[4];
-  REQUIRE_OK(tcp_listener(NS_AF_INET, &listener, &port));
-  len = loopback_address(NS_AF_INET, port, &ss);
-  REQUIRE_OK(ns_create_native_socket(NS_AF_INET, NS_SOCK_STREAM, NS_IPPROTO_TCP, false, &client));
-  CHECK_OK(ns_connect(client, (struct sockaddr *)&ss, len));
+  REQUIRE_OK(tcp_pending(NS_AF_INET, &listener, &client));
   CHECK_OK(ns_close(listener));
   set[0] = client;
   CHECK_EQ(ns_select_read(set, &n, 5000), 1);

@@ -177,8 +177,6 @@ static void ioctl_fionread_and_fionbio(void) {
 static void sockets_are_not_inheritable_by_default(void) {
   ns_socket s, listener, client, server;
   ns_port port;
-  struct sockaddr_storage ss;
-  socklen_t len;
   REQUIRE_OK(ns_create_native_socket(NS_AF_INET, NS_SOCK_STREAM, NS_IPPROTO_TCP, false, &s));
   if (support_is_inheritable(s) < 0) {
     ns_close(s);
@@ -195,15 +193,12 @@ static void sockets_are_not_inheritable_by_default(void) {
   ns_close(s);
   /* Accepted sockets follow the flag too. */
   REQUIRE_OK(tcp_listener(NS_AF_INET, &listener, &port));
-  len = loopback_address(NS_AF_INET, port, &ss);
-  REQUIRE_OK(ns_create_native_socket(NS_AF_INET, NS_SOCK_STREAM, NS_IPPROTO_TCP, false, &client));
-  CHECK_OK(ns_connect(client, (struct sockaddr *)&ss, len));
+  REQUIRE_OK(tcp_connect_to(NS_AF_INET, port, &client));
   CHECK_OK(ns_accept(listener, false, &server, NULL, 0));
   CHECK_EQ(support_is_inheritable(server), 0);
   ns_close(server);
   ns_close(client);
-  REQUIRE_OK(ns_create_native_socket(NS_AF_INET, NS_SOCK_STREAM, NS_IPPROTO_TCP, false, &client));
-  CHECK_OK(ns_connect(client, (struct sockaddr *)&ss, len));
+  REQUIRE_OK(tcp_connect_to(NS_AF_INET, port, &client));
   CHECK_OK(ns_accept(listener, true, &server, NULL, 0));
   CHECK_EQ(support_is_inheritable(server), 1);
   ns_close(server);
