@@ -404,6 +404,18 @@ static void hosts_file_entries_resolve(void) {
       continue;
     }
     checked++;
+    /* An entry lists its canonical name first, its aliases after it. */
+    for (i = 2; i < n && !v6; i++) {
+      ns_hostent by_alias;
+      if (ns_get_host_by_name(w[i], &by_alias) != NS_OK) {
+        test_fail(__FILE__, __LINE__, "alias %s not found", w[i]);
+        continue;
+      }
+      if (strcmp(by_alias.name, w[1]) != 0 ||
+          !contains(by_alias.aliases, by_alias.alias_count, w[i]))
+        test_fail(__FILE__, __LINE__, "alias %s: got name %s", w[i], by_alias.name);
+      ns_hostent_free(&by_alias);
+    }
     if (h.addrtype != (v6 ? NS_AF_INET6 : NS_AF_INET))
       test_fail(__FILE__, __LINE__, "host %s: wrong family", w[1]);
     if (!v6 && !contains(h.addr_list, h.addr_count, w[0]))
