@@ -289,7 +289,8 @@ int ns_make_unix_addr(const char *path, struct sockaddr_un *out,
 
 /* getaddrinfo for `address` (a name or literal, not NULL) and `port`.
  * NS_AF_INET6 asks for v4-mapped results where the OS supports it;
- * NS_SOCK_RAW passes no service. Release the list with ns_free_addr_info. */
+ * NS_SOCK_RAW passes no service. Release the list with ns_free_addr_info;
+ * on error *out is NULL. */
 int ns_get_addr_info(const char *address, ns_port port, ns_domain domain,
                      ns_sock_type type, ns_protocol protocol,
                      struct addrinfo **out);
@@ -298,7 +299,8 @@ void ns_free_addr_info(struct addrinfo *list); /* NULL is fine */
 /* The protocol number of `name` ("tcp" → 6); unknown → NS_ENOENT. */
 int ns_get_proto_by_name(const char *name, int *proto);
 /* A services entry by name ("http") or port (80, host order, 0–65535);
- * `proto` ("tcp", "udp") may be NULL for any. Unknown → NS_ENOENT. */
+ * `proto` ("tcp", "udp") may be NULL for any. Unknown → NS_ENOENT. On any
+ * error *out is zeroed, so ns_servent_free on it is harmless. */
 int ns_get_serv_by_name(const char *name, const char *proto, ns_servent *out);
 int ns_get_serv_by_port(ns_port port, const char *proto, ns_servent *out);
 /* Releases what a lookup filled in and zeroes the struct; a zeroed struct is
@@ -309,7 +311,9 @@ void ns_servent_free(ns_servent *ent);
  * Not a literal → NS_EINVAL; no name for it → NS_EAI_NONAME. */
 int ns_get_host_by_addr(const char *ip, ns_hostent *out);
 /* The host entry of a name: its IPv4 addresses, or its IPv6 addresses (as
- * text) when it has no IPv4 one. Unknown → NS_EAI_NONAME. */
+ * text) when it has no IPv4 one. Unknown → NS_EAI_NONAME. `aliases` holds
+ * the name asked for when it is not the canonical one. For both host
+ * lookups, *out is zeroed on any error. */
 int ns_get_host_by_name(const char *name, ns_hostent *out);
 void ns_hostent_free(ns_hostent *ent);
 
