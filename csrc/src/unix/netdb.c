@@ -14,7 +14,7 @@
 
 /* The _r calls want a scratch buffer; grow it until the entry fits. */
 #define NSI_NETDB_BUFFER_START 1024
-#define NSI_NETDB_BUFFER_MAX (1024 * 1024)
+#define NSI_NETDB_BUFFER_MAX ((size_t)1024 * 1024)
 
 static int servent_lookup(const char *name, int port_net, const char *proto,
                           ns_servent *out) {
