@@ -65,6 +65,12 @@ ensure_native_tools() {
 
 # ---- native library -----------------------------------------------------
 
+# The soname and development links beside libnativesockets.so.VERSION in DIR.
+link_shared_names() {
+  ln -sf "libnativesockets.so.$VERSION" "$1/libnativesockets.so.$MAJOR"
+  ln -sf "libnativesockets.so.$MAJOR" "$1/libnativesockets.so"
+}
+
 build_native() {
   ensure_native_tools
   local out=$BUILD/native obj src o objects=()
@@ -81,8 +87,7 @@ build_native() {
   $CC -shared -o "$out/libnativesockets.so.$VERSION" "${objects[@]}" \
     -Wl,-soname,libnativesockets.so.$MAJOR \
     -Wl,--version-script=csrc/nativesockets.map
-  ln -sf "libnativesockets.so.$VERSION" "$out/libnativesockets.so.$MAJOR"
-  ln -sf "libnativesockets.so.$MAJOR" "$out/libnativesockets.so"
+  link_shared_names "$out"
   say "build.sh: native library $VERSION in build/native"
 }
 
@@ -99,8 +104,7 @@ cmd_install() {
   cp csrc/include/nativesockets.h "$inc/"
   cp csrc/include/nativesockets/*.h "$inc/nativesockets/"
   cp "$BUILD/native/libnativesockets.a" "$BUILD/native/libnativesockets.so.$VERSION" "$lib/"
-  ln -sf "libnativesockets.so.$VERSION" "$lib/libnativesockets.so.$MAJOR"
-  ln -sf "libnativesockets.so.$MAJOR" "$lib/libnativesockets.so"
+  link_shared_names "$lib"
   write_pc "$prefix" "$lib/pkgconfig/nativesockets.pc"
   say "build.sh: installed into $dest$prefix"
 }
@@ -147,7 +151,6 @@ build_test_runner() { # output extra-flags...
 
 cmd_test() {
   build_native
-  mkdir -p "$BUILD/native"
   say "build.sh: building the C suite (plain and with ASan+UBSan)"
   build_test_runner "$BUILD/native/test-c"
   build_test_runner "$BUILD/native/test-c-sanitized" -O1 $SANITIZE
