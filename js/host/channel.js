@@ -1,0 +1,207 @@
+// The synchronous-call machinery between the guest's thread and the network
+// worker, and nothing about sockets. Requests travel as messages; the guest
+// waits for the answer on a word of shared memory (Atomics.wait) and takes
+// the message with receiveMessageOnPort, so it never needs its event loop.
+// Kicks (the guest telling the worker "look at socket N") use a shared queue
+// and a doorbell word instead, because they are on the data path.
+import { receiveMessageOnPort } from 'node:worker_threads';
+import {
+  C_DEAD, C_DOORBELL, C_EVENT, C_HEARTBEAT, C_KICK_HEAD, C_KICK_OVERFLOW,
+  C_KICK_TAIL, C_REPLY, KICK_BASE, KICK_CAP,
+} from './layout.js';
+
+export class HostDown extends Error {}
+
+// A sleeping guest re-checks the worker this often; a worker whose heartbeat
+// has not moved for STALL_MS is taken for dead even if it never said so.
+const SLICE_MS = 200;
+const STALL_MS = 10_000;
+const BOOT_MS = 30_000; // before its first heartbeat the worker is still starting
+// Spin this long before sleeping when an answer is imminent: a futex wake-up
+// costs tens of microseconds, a spin on shared memory well under one.
+const SPIN_NS = 30_000n;
+
+export class GuestChannel {
+  /**
+   * @param ctrl Int32Array over the control block
+   * @param port the guest's end of the MessageChannel to the worker
+   * @param onMessage called with every notice the worker sends unasked
+   */
+  constructor(ctrl, port, onMessage) {
+    this.ctrl = ctrl;
+    this.port = port;
+    this.onMessage = onMessage;
+    this.seq = 0;
+    this.replies = new Map();
+    this.lastBeat = 0;
+    this.lastBeatAt = 0;
+  }
+
+  get dead() {
+    return Atomics.load(this.ctrl, C_DEAD) !== 0;
+  }
+
+  markDead() {
+    Atomics.store(this.ctrl, C_DEAD, 1);
+    Atomics.notify(this.ctrl, C_EVENT);
+    Atomics.notify(this.ctrl, C_REPLY);
+  }
+
+  /** Takes every message the worker has posted so far. */
+  drain() {
+    for (;;) {
+      const got = receiveMessageOnPort(this.port);
+      if (got === undefined) return;
+      const msg = got.message;
+      if (msg.t === 'reply') this.replies.set(msg.seq, msg);
+      else this.onMessage(msg);
+    }
+  }
+
+  /** Sends a request and blocks until its reply; throws HostDown. */
+  request(msg) {
+    if (this.dead) throw new HostDown();
+    const seq = ++this.seq;
+    msg.seq = seq;
+    this.port.postMessage(msg);
+    for (;;) {
+      const seen = Atomics.load(this.ctrl, C_REPLY);
+      this.drain();
+      const reply = this.replies.get(seq);
+      if (reply !== undefined) {
+        this.replies.delete(seq);
+        return reply;
+      }
+      this._sleep(C_REPLY, seen, Infinity);
+    }
+  }
+
+  /** Sends a message that needs no answer. */
+  post(msg) {
+    if (!this.dead) this.port.postMessage(msg);
+  }
+
+  /** Queues socket `id` for the worker's attention. */
+  kick(id) {
+    const ctrl = this.ctrl;
+    const head = Atomics.load(ctrl, C_KICK_HEAD);
+    if (((head - Atomics.load(ctrl, C_KICK_TAIL)) >>> 0) >= KICK_CAP) {
+      Atomics.store(ctrl, C_KICK_OVERFLOW, 1);
+    } else {
+      Atomics.store(ctrl, KICK_BASE + ((head >>> 0) % KICK_CAP), id);
+      Atomics.store(ctrl, C_KICK_HEAD, (head + 1) | 0);
+    }
+    Atomics.add(ctrl, C_DOORBELL, 1);
+    Atomics.notify(ctrl, C_DOORBELL);
+  }
+
+  eventSeq() {
+    return Atomics.load(this.ctrl, C_EVENT);
+  }
+
+  /**
+   * Waits until the event counter moves from `seen` or `deadline` (ms,
+   * performance.now() clock) passes. Returns false on timeout.
+   */
+  waitEvent(seen, deadline) {
+    return this._sleep(C_EVENT, seen, deadline);
+  }
+
+  _spin(index, seen) {
+    const until = process.hrtime.bigint() + SPIN_NS;
+    while (process.hrtime.bigint() < until) {
+      if (Atomics.load(this.ctrl, index) !== seen) return true;
+    }
+    return false;
+  }
+
+  _sleep(index, seen, deadline) {
+    if (this._spin(index, seen)) return true;
+    for (;;) {
+      if (this.dead) throw new HostDown();
+      const now = performance.now();
+      if (now >= deadline) return false;
+      const slice = Math.min(SLICE_MS, deadline - now);
+      if (Atomics.wait(this.ctrl, index, seen, slice) !== 'timed-out') return true;
+      this._checkHeartbeat(performance.now());
+    }
+  }
+
+  _checkHeartbeat(now) {
+    const beat = Atomics.load(this.ctrl, C_HEARTBEAT);
+    if (beat !== this.lastBeat || this.lastBeatAt === 0) {
+      this.lastBeat = beat;
+      this.lastBeatAt = now;
+    } else if (now - this.lastBeatAt > (beat === 0 ? BOOT_MS : STALL_MS)) {
+      this.markDead();
+    }
+  }
+}
+
+export class WorkerChannel {
+  /**
+   * @param ctrl Int32Array over the control block
+   * @param port the worker's end of the MessageChannel
+   * @param handlers { request(msg), kick(id), kickAll() }
+   */
+  constructor(ctrl, port, handlers) {
+    this.ctrl = ctrl;
+    this.port = port;
+    this.handlers = handlers;
+  }
+
+  start() {
+    this.port.on('message', (msg) => this.handlers.request(msg));
+    const beat = setInterval(() => Atomics.add(this.ctrl, C_HEARTBEAT, 1), 100);
+    beat.unref();
+    this._watchDoorbell();
+  }
+
+  async _watchDoorbell() {
+    const ctrl = this.ctrl;
+    for (;;) {
+      const rung = Atomics.load(ctrl, C_DOORBELL);
+      this._takeKicks();
+      const waiter = Atomics.waitAsync(ctrl, C_DOORBELL, rung);
+      if (waiter.async) await waiter.value;
+    }
+  }
+
+  _takeKicks() {
+    const ctrl = this.ctrl;
+    if (Atomics.exchange(ctrl, C_KICK_OVERFLOW, 0) !== 0) this.handlers.kickAll();
+    let tail = Atomics.load(ctrl, C_KICK_TAIL);
+    const head = Atomics.load(ctrl, C_KICK_HEAD);
+    while (tail !== head) {
+      const id = Atomics.load(ctrl, KICK_BASE + ((tail >>> 0) % KICK_CAP));
+      tail = (tail + 1) | 0;
+      Atomics.store(ctrl, C_KICK_TAIL, tail);
+      this.handlers.kick(id);
+    }
+  }
+
+  reply(seq, body) {
+    body.t = 'reply';
+    body.seq = seq;
+    this.port.postMessage(body);
+    Atomics.add(this.ctrl, C_REPLY, 1);
+    Atomics.notify(this.ctrl, C_REPLY);
+  }
+
+  notice(msg) {
+    this.port.postMessage(msg);
+  }
+
+  /** Tells a waiting guest that some socket changed. */
+  event() {
+    Atomics.add(this.ctrl, C_EVENT, 1);
+    Atomics.notify(this.ctrl, C_EVENT);
+  }
+
+  /** Marks the worker gone so no guest waits for it (from 'exit'). */
+  die() {
+    Atomics.store(this.ctrl, C_DEAD, 1);
+    Atomics.notify(this.ctrl, C_EVENT);
+    Atomics.notify(this.ctrl, C_REPLY);
+  }
+}

@@ -1,0 +1,223 @@
+// The nativesockets_v1 imports (wasm/ABI.md): what preview1 has no call for.
+import os from 'node:os';
+import { E, EAI } from '../errno.js';
+import { ADDR_SIZE, decodeAddress, encodeAddress } from '../addresses.js';
+import { errnoOf, guarded } from './guard.js';
+import { GuestInvalid } from '../memory.js';
+
+export const MODULE = 'nativesockets_v1';
+const MAX_STRING = 1024;
+const RECORD_SIZE = 8 + ADDR_SIZE;
+
+export function extensionImports({ memory, fds, sockets, resolver, databases }) {
+  const socketOf = (fd) => {
+    const entry = fds.get(fd);
+    if (entry === undefined) return { errno: E.BADF };
+    if (entry.kind !== 'socket') return { errno: E.NOTSOCK };
+    return { sock: entry.sock };
+  };
+
+  const readAddress = (ptr, len) => {
+    if (len !== ADDR_SIZE) return null;
+    return decodeAddress(memory.bytes(ptr, ADDR_SIZE).slice());
+  };
+
+  const writeAddress = (ptr, addr) => {
+    const bytes = new Uint8Array(ADDR_SIZE);
+    encodeAddress(addr, bytes);
+    memory.bytes(ptr, ADDR_SIZE).set(bytes);
+  };
+
+  const text = (ptr, len) => {
+    if (len > MAX_STRING) throw new GuestInvalid();
+    return memory.string(ptr, len);
+  };
+
+  // NUL-separated strings after a u32, as service_by_* and protocol_by_name answer.
+  const writeEntry = (out, outLen, number, strings) => {
+    const encoder = new TextEncoder();
+    const parts = [...strings, ''].map((s) => encoder.encode(s));
+    const size = 4 + parts.reduce((n, p) => n + p.length + 1, 0);
+    if (size > outLen) return E.RANGE;
+    const bytes = memory.bytes(out, size);
+    new DataView(bytes.buffer, bytes.byteOffset, 4).setUint32(0, number, true);
+    let at = 4;
+    for (const p of parts) {
+      bytes.set(p, at);
+      bytes[at + p.length] = 0;
+      at += p.length + 1;
+    }
+    return 0;
+  };
+
+  const socketCalls = {
+    socket_open(family, type, protocol, flags, fdOut) {
+      if (flags & ~1) return E.INVAL;
+      memory.view(fdOut, 4);
+      const res = sockets.create(family, type, protocol, (flags & 1) !== 0);
+      if (res.errno) return res.errno;
+      const fd = fds.add({ kind: 'socket', sock: res.sock });
+      if (fd < 0) {
+        sockets.close(res.sock);
+        return E.MFILE;
+      }
+      memory.setU32(fdOut, fd);
+      return 0;
+    },
+
+    socket_bind(fd, addrPtr, addrLen) {
+      const { errno, sock } = socketOf(fd);
+      if (errno) return errno;
+      const addr = readAddress(addrPtr, addrLen);
+      return addr ? sockets.bind(sock, addr) : E.INVAL;
+    },
+
+    socket_connect(fd, addrPtr, addrLen) {
+      const { errno, sock } = socketOf(fd);
+      if (errno) return errno;
+      const addr = readAddress(addrPtr, addrLen);
+      return addr ? sockets.connect(sock, addr) : E.INVAL;
+    },
+
+    socket_listen(fd, _backlog) {
+      const { errno, sock } = socketOf(fd);
+      if (errno) return errno;
+      return sockets.listen(sock);
+    },
+
+    socket_local_addr(fd, out) {
+      const { errno, sock } = socketOf(fd);
+      if (errno) return errno;
+      writeAddress(out, sockets.localAddr(sock));
+      return 0;
+    },
+
+    socket_peer_addr(fd, out) {
+      const { errno, sock } = socketOf(fd);
+      if (errno) return errno;
+      memory.bytes(out, ADDR_SIZE);
+      const peer = sockets.peerAddr(sock);
+      if (peer === null) return E.NOTCONN;
+      writeAddress(out, peer);
+      return 0;
+    },
+
+    socket_get_option(fd, level, name, out) {
+      const { errno, sock } = socketOf(fd);
+      if (errno) return errno;
+      memory.view(out, 4);
+      const res = sockets.getOption(sock, level, name);
+      if (res.errno) return res.errno;
+      memory.setI32(out, res.value);
+      return 0;
+    },
+
+    socket_set_option(fd, level, name, value) {
+      const { errno, sock } = socketOf(fd);
+      if (errno) return errno;
+      return sockets.setOption(sock, level, name, value);
+    },
+
+    socket_send_to(fd, buf, len, _flags, addrPtr, sentOut) {
+      const { errno, sock } = socketOf(fd);
+      if (errno) return errno;
+      const data = memory.bytes(buf, len);
+      memory.view(sentOut, 4);
+      const to = addrPtr === 0 ? null : decodeAddress(memory.bytes(addrPtr, ADDR_SIZE).slice());
+      const res = sockets.send(sock, [data], to);
+      if (res.errno) return res.errno;
+      memory.setU32(sentOut, res.n);
+      return 0;
+    },
+
+    socket_recv_from(fd, buf, len, flags, addrOut, receivedOut) {
+      const { errno, sock } = socketOf(fd);
+      if (errno) return errno;
+      if (flags & ~3) return E.INVAL;
+      const data = memory.bytes(buf, len);
+      if (addrOut !== 0) memory.bytes(addrOut, ADDR_SIZE);
+      memory.view(receivedOut, 4);
+      const res = sockets.recv(sock, [data], (flags & 1) !== 0, (flags & 2) !== 0);
+      if (res.errno) return res.errno;
+      if (addrOut !== 0) {
+        const from = res.from ?? sockets.peerAddr(sock) ?? { family: 0, port: 0 };
+        writeAddress(addrOut, from);
+      }
+      memory.setU32(receivedOut, res.n);
+      return 0;
+    },
+
+    host_name(buf, len) {
+      return memory.putCString(buf, len, os.hostname()) ? 0 : E.NAMETOOLONG;
+    },
+
+    service_by_name(name, nameLen, proto, protoLen, out, outLen) {
+      const entry = databases.serviceByName(text(name, nameLen), protoLen ? text(proto, protoLen) : null);
+      if (!entry) return E.NOENT;
+      return writeEntry(out, outLen, entry.port, [entry.name, entry.proto, ...entry.aliases]);
+    },
+
+    service_by_port(port, proto, protoLen, out, outLen) {
+      if (port < 0 || port > 65535) return E.INVAL;
+      const entry = databases.serviceByPort(port, protoLen ? text(proto, protoLen) : null);
+      if (!entry) return E.NOENT;
+      return writeEntry(out, outLen, entry.port, [entry.name, entry.proto, ...entry.aliases]);
+    },
+
+    protocol_by_name(name, nameLen, out, outLen) {
+      const entry = databases.protocolByName(text(name, nameLen));
+      if (!entry) return E.NOENT;
+      return writeEntry(out, outLen, entry.number, [entry.name, ...entry.aliases]);
+    },
+  };
+
+  // Resolver calls answer a positive EAI code or a negative errno.
+  const resolverCalls = {
+    resolve(node, nodeLen, service, serviceLen, hintsPtr, out, outCount, countOut, canon, canonLen) {
+      const hints = memory.view(hintsPtr, 16);
+      memory.view(countOut, 4);
+      const res = resolver.resolve(nodeLen ? text(node, nodeLen) : null, serviceLen ? text(service, serviceLen) : null, {
+        flags: hints.getInt32(0, true), family: hints.getInt32(4, true),
+        type: hints.getInt32(8, true), protocol: hints.getInt32(12, true),
+      });
+      if (res.eai) return res.eai;
+      const count = Math.min(outCount, res.results.length);
+      const area = memory.bytes(out, count * RECORD_SIZE);
+      if (res.canon !== null && !memory.putCString(canon, canonLen, res.canon)) return EAI.OVERFLOW;
+      const view = new DataView(area.buffer, area.byteOffset, area.byteLength);
+      const addrBytes = new Uint8Array(ADDR_SIZE);
+      for (let i = 0; i < count; i++) {
+        const r = res.results[i];
+        view.setInt32(i * RECORD_SIZE, r.type, true);
+        view.setInt32(i * RECORD_SIZE + 4, r.protocol, true);
+        encodeAddress(r.addr, addrBytes);
+        area.set(addrBytes, i * RECORD_SIZE + 8);
+      }
+      memory.setU32(countOut, count);
+      return 0;
+    },
+
+    name_info(addrPtr, flags, host, hostLen, serv, servLen) {
+      const addr = decodeAddress(memory.bytes(addrPtr, ADDR_SIZE).slice());
+      if (hostLen) memory.bytes(host, hostLen);
+      if (servLen) memory.bytes(serv, servLen);
+      const res = resolver.nameInfo(addr, flags);
+      if (res.eai) return res.eai;
+      if (hostLen && !memory.putCString(host, hostLen, res.host)) return EAI.OVERFLOW;
+      if (servLen && !memory.putCString(serv, servLen, res.serv)) return EAI.OVERFLOW;
+      return 0;
+    },
+  };
+
+  const wrappedResolver = {};
+  for (const [name, fn] of Object.entries(resolverCalls)) {
+    wrappedResolver[name] = (...args) => {
+      try {
+        return fn(...args);
+      } catch (err) {
+        return -errnoOf(err);
+      }
+    };
+  }
+  return { ...guarded(socketCalls), ...wrappedResolver };
+}

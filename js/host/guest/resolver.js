@@ -1,0 +1,162 @@
+// getaddrinfo / getnameinfo for the guest. Literals, services and the
+// canonical names of /etc/hosts are answered on the guest's thread; names
+// and reverse lookups ask the worker (dns.lookup / dns.lookupService, the
+// system's own resolver).
+import fs from 'node:fs';
+import net from 'node:net';
+import { EAI } from '../errno.js';
+import { AF_INET, AF_INET6, AF_UNSPEC } from '../addresses.js';
+
+export const AI = { PASSIVE: 1, CANONNAME: 2, NUMERICHOST: 4, V4MAPPED: 8, ALL: 16, ADDRCONFIG: 32, NUMERICSERV: 64 };
+export const NI = { NUMERICHOST: 1, NUMERICSERV: 2, NAMEREQD: 4, DGRAM: 8, NOFQDN: 16 };
+const STREAM = 1, DGRAM = 2, RAW = 3;
+
+// The (type, protocol) pairs a lookup yields, as glibc orders them.
+function socketKinds(type, protocol) {
+  const all = [
+    { type: STREAM, protocol: 6 }, { type: DGRAM, protocol: 17 }, { type: RAW, protocol: 0 },
+  ];
+  if (type === 0) return protocol === 0 ? all : all.filter((k) => k.protocol === protocol);
+  if (type === RAW) return [{ type: RAW, protocol }];
+  const kind = all.find((k) => k.type === type);
+  if (protocol !== 0 && protocol !== kind.protocol) return [];
+  return [kind];
+}
+
+function interfaceIndex(zone) {
+  if (/^\d+$/.test(zone)) return Number(zone);
+  try {
+    return Number(fs.readFileSync(`/sys/class/net/${zone}/ifindex`, 'utf8').trim());
+  } catch {
+    return -1;
+  }
+}
+
+/** { family, address, scopeId } of an IP literal, or null. */
+export function parseLiteral(text) {
+  if (net.isIPv4(text)) return { family: AF_INET, address: text, scopeId: 0 };
+  const zoneAt = text.indexOf('%');
+  const bare = zoneAt >= 0 ? text.slice(0, zoneAt) : text;
+  if (!net.isIPv6(bare)) return null;
+  const scopeId = zoneAt >= 0 ? interfaceIndex(text.slice(zoneAt + 1)) : 0;
+  if (scopeId < 0) return null;
+  return { family: AF_INET6, address: bare, scopeId };
+}
+
+function mapped(v4) {
+  return { family: AF_INET6, address: `::ffff:${v4.address}`, scopeId: 0 };
+}
+
+export class Resolver {
+  constructor(channel, databases) {
+    this.channel = channel;
+    this.db = databases;
+  }
+
+  // Ports for each kind, or an EAI code.
+  _ports(service, kinds, flags) {
+    if (service === null) return kinds.map((k) => ({ ...k, port: 0 }));
+    if (/^\d+$/.test(service)) {
+      const port = Number(service);
+      if (port > 65535) return EAI.SERVICE;
+      return kinds.filter((k) => k.type !== RAW).map((k) => ({ ...k, port }));
+    }
+    if (flags & AI.NUMERICSERV) return EAI.NONAME;
+    const found = [];
+    for (const k of kinds) {
+      if (k.type === RAW) continue;
+      const entry = this.db.serviceByName(service, k.type === STREAM ? 'tcp' : 'udp');
+      if (entry) found.push({ ...k, port: entry.port });
+    }
+    return found;
+  }
+
+  // Addresses for `node`, or an EAI code.
+  _addresses(node, family, flags) {
+    if (node === null) {
+      const passive = (flags & AI.PASSIVE) !== 0;
+      const v6 = { family: AF_INET6, address: passive ? '::' : '::1', scopeId: 0 };
+      const v4 = { family: AF_INET, address: passive ? '0.0.0.0' : '127.0.0.1', scopeId: 0 };
+      if (family === AF_INET) return [v4];
+      if (family === AF_INET6) return [v6];
+      return [v6, v4];
+    }
+    const literal = parseLiteral(node);
+    if (literal) {
+      if (family === AF_UNSPEC || family === literal.family) return [literal];
+      if (family === AF_INET6 && (flags & AI.V4MAPPED)) return [mapped(literal)];
+      return EAI.FAMILY;
+    }
+    if (flags & AI.NUMERICHOST) return EAI.NONAME;
+    const reply = this.channel.request({
+      op: 'resolve', node,
+      family: family === AF_INET ? 4 : family === AF_INET6 ? 6 : 0,
+      v4mapped: (flags & AI.V4MAPPED) !== 0, all: (flags & AI.ALL) !== 0,
+      addrconfig: (flags & AI.ADDRCONFIG) !== 0,
+    });
+    if (reply.eai) return reply.eai;
+    const list = [];
+    for (const a of reply.addresses) {
+      const parsed = parseLiteral(a.address);
+      if (parsed) list.push(parsed);
+    }
+    return list.length ? list : EAI.NONAME;
+  }
+
+  /**
+   * { eai } or { eai: 0, results: [{type, protocol, addr}], canon }.
+   * Hints: { flags, family, type, protocol }.
+   */
+  resolve(node, service, hints) {
+    const { flags, family, type, protocol } = hints;
+    if (flags & ~127) return { eai: EAI.BADFLAGS };
+    if ((flags & AI.CANONNAME) && node === null) return { eai: EAI.BADFLAGS };
+    if (family !== AF_UNSPEC && family !== AF_INET && family !== AF_INET6) return { eai: EAI.FAMILY };
+    if (![0, STREAM, DGRAM, RAW].includes(type)) return { eai: EAI.SOCKTYPE };
+    if (node === null && service === null) return { eai: EAI.NONAME };
+    const kinds = socketKinds(type, protocol);
+    if (!kinds.length) return { eai: EAI.SOCKTYPE };
+    const ports = this._ports(service, kinds, flags);
+    if (typeof ports === 'number') return { eai: ports };
+    if (!ports.length) return { eai: EAI.SERVICE };
+    const addresses = this._addresses(node, family, flags);
+    if (typeof addresses === 'number') return { eai: addresses };
+    const results = [];
+    for (const a of addresses) {
+      for (const p of ports) {
+        results.push({
+          type: p.type, protocol: p.protocol,
+          addr: { family: a.family, address: a.address, port: p.port, scopeId: a.scopeId },
+        });
+      }
+    }
+    let canon = null;
+    if (flags & AI.CANONNAME) {
+      const version = addresses[0].family === AF_INET6 ? 6 : 4;
+      canon = parseLiteral(node) ? node : this.db.canonicalHost(node, version) ?? node;
+    }
+    return { eai: 0, results, canon };
+  }
+
+  /** { eai } or { eai: 0, host, serv }. */
+  nameInfo(addr, flags) {
+    if (flags & ~31) return { eai: EAI.BADFLAGS };
+    if (addr.family !== AF_INET && addr.family !== AF_INET6) return { eai: EAI.FAMILY };
+    let numeric = addr.address;
+    if (addr.family === AF_INET6 && addr.scopeId) numeric += `%${addr.scopeId}`;
+    let host = numeric;
+    if (!(flags & NI.NUMERICHOST)) {
+      const reply = this.channel.request({ op: 'nameinfo', address: numeric, port: addr.port });
+      if (reply.eai === 0 && reply.host) host = reply.host;
+      else if (reply.eai !== EAI.NONAME) return { eai: reply.eai };
+      if (host === numeric && (flags & NI.NAMEREQD)) return { eai: EAI.NONAME };
+      if ((flags & NI.NOFQDN) && host !== numeric) host = host.split('.')[0];
+    }
+    let serv = String(addr.port);
+    if (!(flags & NI.NUMERICSERV)) {
+      const entry = this.db.serviceByPort(addr.port, flags & NI.DGRAM ? 'udp' : 'tcp');
+      if (entry) serv = entry.name;
+    }
+    return { eai: 0, host, serv };
+  }
+}

@@ -1,0 +1,518 @@
+// The guest's side of sockets: every operation of wasm/ABI.md on one socket,
+// answered from shared memory where it can be (received data, room to send,
+// queued connections, addresses, readiness) and with one request to the
+// worker where Node must act (bind, listen, connect). Results are WASI errno
+// values; blocking calls wait on the control block's event counter.
+import { E } from '../errno.js';
+import {
+  ADDR_SIZE, AF_INET, AF_INET6, AF_UNIX, anyAddress, decodeAddress,
+  encodeAddress, isValidIp,
+} from '../addresses.js';
+import {
+  ACC_BASE_WORD, ACC_CAP, DGRAM_RING, F_ACC_OVERFLOW, F_CLAIMED, F_CONNECTED,
+  F_CONNECTING, F_KICKED, F_LISTENING, F_LOCAL, F_PEER, F_RX_EOF, F_RX_PAUSED,
+  F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FLAGS, H_RX_HEAD, H_RX_TAIL,
+  H_TX_HEAD, H_TX_TAIL, HEADER_BYTES, LOCAL_ADDR_OFFSET, MAX_DATAGRAM,
+  PEER_ADDR_OFFSET,
+} from '../layout.js';
+import {
+  dgramDrop, dgramFits, dgramPeek, dgramPush, ringUsed, streamRead, streamWrite,
+} from '../rings.js';
+
+export const STREAM = 1;
+export const DGRAM = 2;
+
+// Option names of the ABI → the socket's option record.
+const SOCKET_OPTIONS = {
+  1: 'reuseAddr', 4: 'dontRoute', 5: 'broadcast', 6: 'sndBuf', 7: 'rcvBuf',
+  8: 'keepAlive', 9: 'oobInline', 10: 'reusePort', 12: 'debug',
+};
+const OPT_TYPE = 2, OPT_ERROR = 3, OPT_ACCEPTCONN = 11;
+const LEVEL_SOCKET = 1, LEVEL_TCP = 2, LEVEL_IPV6 = 3;
+// Options the worker must hear about to apply them to Node's socket.
+const APPLIED = new Set(['reuseAddr', 'broadcast', 'sndBuf', 'rcvBuf', 'keepAlive', 'noDelay', 'v6Only']);
+
+export class GuestSocket {
+  constructor(id, type, family, header) {
+    this.id = id;
+    this.type = type;
+    this.family = family;
+    this.hdr = new Int32Array(header);
+    this.hdrBytes = new Uint8Array(header);
+    this.rx = null;
+    this.tx = null;
+    this.nonblock = false;
+    this.bound = false;
+    this.shutRd = false;
+    this.shutWr = false;
+    this.connectAcked = true;
+    this.options = {
+      reuseAddr: 0, dontRoute: 0, broadcast: 0, sndBuf: 16384, rcvBuf: 131072,
+      keepAlive: 0, oobInline: 0, reusePort: 0, debug: 0, noDelay: 0, v6Only: 0,
+    };
+  }
+
+  attachData(data) {
+    const half = data.byteLength / 2;
+    this.rx = new Uint8Array(data, 0, half);
+    this.tx = new Uint8Array(data, half);
+  }
+
+  flags() {
+    return Atomics.load(this.hdr, H_FLAGS);
+  }
+
+  takeError() {
+    return Atomics.exchange(this.hdr, H_ERROR, 0);
+  }
+}
+
+export class SocketLayer {
+  /**
+   * @param channel GuestChannel to the worker
+   * @param unixPath maps a guest unix-socket path to a host path (or null)
+   */
+  constructor(channel, unixPath) {
+    this.channel = channel;
+    this.unixPath = unixPath;
+    this.nextId = 0;
+    this.accepted = new Map(); // id → { header, data, listener } announced by the worker
+    this.maxSockets = 16384;
+    this.open = 0;
+  }
+
+  // Notices the worker sends unasked (GuestChannel's onMessage).
+  notice(msg) {
+    if (msg.t === 'accepted') this.accepted.set(msg.id, msg);
+    else if (msg.t === 'forget') this.accepted.delete(msg.id);
+  }
+
+  // ---- creation ---------------------------------------------------------
+
+  create(family, type, protocol, nonblock) {
+    if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) return { errno: E.AFNOSUPPORT };
+    if (type !== STREAM && type !== DGRAM) return { errno: E.PROTONOSUPPORT };
+    if (protocol !== 0 && protocol !== (type === STREAM ? 6 : 17)) return { errno: E.PROTONOSUPPORT };
+    if (family === AF_UNIX && protocol !== 0) return { errno: E.PROTONOSUPPORT };
+    // Node has no unix datagram sockets.
+    if (family === AF_UNIX && type === DGRAM) return { errno: E.PROTONOSUPPORT };
+    if (this.open >= this.maxSockets) return { errno: E.MFILE };
+    const id = ++this.nextId;
+    const header = new SharedArrayBuffer(HEADER_BYTES);
+    const sock = new GuestSocket(id, type, family, header);
+    sock.nonblock = nonblock;
+    const msg = { op: 'open', id, type: type === STREAM ? 'stream' : 'dgram', family, header };
+    if (type === DGRAM) {
+      const data = new SharedArrayBuffer(DGRAM_RING * 2);
+      sock.attachData(data);
+      msg.data = data;
+      msg.rxCap = DGRAM_RING;
+    }
+    this.channel.post(msg);
+    this.open++;
+    return { errno: 0, sock };
+  }
+
+  close(sock) {
+    const reset = sock.type === STREAM && sock.rx !== null &&
+      (ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL) > 0 || (sock.flags() & F_RX_PAUSED) !== 0);
+    this.channel.post({ op: 'close', id: sock.id, reset });
+    this.open--;
+    return 0;
+  }
+
+  // ---- addresses --------------------------------------------------------
+
+  // Checks a guest address for this socket and maps unix paths to the host.
+  _target(sock, addr) {
+    if (addr.family !== sock.family) {
+      return { errno: E.AFNOSUPPORT };
+    }
+    if (addr.family === AF_UNIX) {
+      if (!addr.path) return { errno: E.INVAL };
+      const path = this.unixPath(addr.path);
+      if (path === null) return { errno: E.ACCES };
+      return { addr: { ...addr, path } };
+    }
+    if (!isValidIp(addr)) return { errno: E.INVAL };
+    return { addr };
+  }
+
+  localAddr(sock) {
+    if (sock.flags() & F_LOCAL) {
+      const addr = decodeAddress(sock.hdrBytes.subarray(LOCAL_ADDR_OFFSET, LOCAL_ADDR_OFFSET + ADDR_SIZE));
+      return sock.family === AF_UNIX ? { family: AF_UNIX, path: sock.guestPath ?? '', port: 0 } : addr;
+    }
+    return sock.family === AF_UNIX ? { family: AF_UNIX, path: '', port: 0 } : anyAddress(sock.family);
+  }
+
+  peerAddr(sock) {
+    if (!(sock.flags() & F_PEER)) return null;
+    if (sock.family === AF_UNIX) return { family: AF_UNIX, path: sock.guestPeerPath ?? '', port: 0 };
+    return decodeAddress(sock.hdrBytes.subarray(PEER_ADDR_OFFSET, PEER_ADDR_OFFSET + ADDR_SIZE));
+  }
+
+  // ---- bind / listen / connect / accept -----------------------------------
+
+  bind(sock, guestAddr) {
+    if (sock.bound || (sock.flags() & (F_CONNECTED | F_CONNECTING))) return E.INVAL;
+    const { errno, addr } = this._target(sock, guestAddr);
+    if (errno) return errno;
+    const reply = this.channel.request({ op: 'bind', id: sock.id, addr });
+    if (reply.errno === 0) {
+      sock.bound = true;
+      if (sock.family === AF_UNIX) sock.guestPath = guestAddr.path;
+    }
+    return reply.errno;
+  }
+
+  listen(sock) {
+    if (sock.type !== STREAM) return E.NOTSUP;
+    const flags = sock.flags();
+    if (flags & F_LISTENING) return 0;
+    if (flags & (F_CONNECTED | F_CONNECTING)) return E.INVAL;
+    if (sock.family === AF_UNIX && !sock.bound) return E.INVAL;
+    const reply = this.channel.request({ op: 'listen', id: sock.id });
+    if (reply.errno === 0) sock.bound = true;
+    return reply.errno;
+  }
+
+  connect(sock, guestAddr) {
+    if (sock.type === DGRAM) return this._connectDatagram(sock, guestAddr);
+    const flags = sock.flags();
+    if (flags & F_LISTENING) return E.INVAL;
+    if (flags & F_CONNECTING) return E.ALREADY;
+    if (flags & F_CONNECTED) {
+      if (!sock.connectAcked) {
+        sock.connectAcked = true;
+        return 0;
+      }
+      return E.ISCONN;
+    }
+    if (sock.rx !== null) {
+      // A failed connect: its error is reported once, then the socket is spent.
+      const err = sock.takeError();
+      return err || E.INVAL;
+    }
+    const { errno, addr } = this._target(sock, guestAddr);
+    if (errno) return errno;
+    const reply = this.channel.request({ op: 'connect', id: sock.id, addr });
+    if (reply.errno) return reply.errno;
+    sock.attachData(reply.data);
+    if (sock.family === AF_UNIX) sock.guestPeerPath = guestAddr.path;
+    if (sock.nonblock) {
+      sock.connectAcked = false;
+      return E.INPROGRESS;
+    }
+    return this._block(sock, () => {
+      const now = sock.flags();
+      if (now & F_CONNECTING) return undefined;
+      if (now & F_CONNECTED) return 0;
+      return sock.takeError() || E.CONNREFUSED;
+    }, true);
+  }
+
+  _connectDatagram(sock, guestAddr) {
+    const { errno, addr } = this._target(sock, guestAddr);
+    if (errno) return errno;
+    return this.channel.request({ op: 'connect', id: sock.id, addr }).errno;
+  }
+
+  accept(listener, nonblock) {
+    if (listener.type !== STREAM || !(listener.flags() & F_LISTENING)) return { errno: E.INVAL };
+    const hdr = listener.hdr;
+    const result = this._block(listener, () => {
+      const tail = Atomics.load(hdr, H_ACC_TAIL);
+      if (tail === Atomics.load(hdr, H_ACC_HEAD)) return undefined;
+      const id = Atomics.load(hdr, ACC_BASE_WORD + ((tail >>> 0) % ACC_CAP));
+      Atomics.store(hdr, H_ACC_TAIL, (tail + 1) | 0);
+      return { errno: 0, id };
+    });
+    if (typeof result === 'number') return { errno: -result };
+    if (listener.flags() & F_ACC_OVERFLOW) this._kick(listener);
+    return { errno: 0, sock: this._claim(listener, result.id, nonblock) };
+  }
+
+  _claim(listener, id, nonblock) {
+    // The announcement was posted before the id was queued.
+    if (!this.accepted.has(id)) this.channel.drain();
+    const notice = this.accepted.get(id);
+    this.accepted.delete(id);
+    const sock = new GuestSocket(id, STREAM, listener.family, notice.header);
+    sock.attachData(notice.data);
+    sock.nonblock = nonblock;
+    sock.bound = true;
+    sock.guestPath = listener.guestPath;
+    Atomics.or(sock.hdr, H_FLAGS, F_CLAIMED);
+    this.open++;
+    return sock;
+  }
+
+  // ---- data -------------------------------------------------------------
+
+  /**
+   * Receives into `dsts` (Uint8Arrays over guest memory).
+   * Returns { errno, n, truncated, from }.
+   */
+  recv(sock, dsts, peek, waitAll) {
+    if (sock.type === DGRAM) return this._recvDatagram(sock, dsts, peek);
+    const flags = sock.flags();
+    if (flags & F_LISTENING) return { errno: E.NOTCONN };
+    if (sock.rx === null) return { errno: E.NOTCONN };
+    const total = dsts.reduce((sum, d) => sum + d.length, 0);
+    let got = 0;
+    for (;;) {
+      const n = this._block(sock, () => {
+        const available = ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL);
+        if (available > 0) return this._readStream(sock, dsts, got, peek);
+        if (sock.shutRd) return 0;
+        const err = sock.takeError();
+        if (err) return -err;
+        if (sock.flags() & F_RX_EOF) return 0;
+        return undefined;
+      });
+      if (n < 0) return got > 0 ? { errno: 0, n: got } : { errno: -n };
+      got += n;
+      if (n === 0 || !waitAll || peek || got >= total || sock.nonblock) return { errno: 0, n: got };
+    }
+  }
+
+  _readStream(sock, dsts, skip, peek) {
+    let n = 0;
+    let offset = skip;
+    for (const dst of dsts) {
+      if (offset >= dst.length) {
+        offset -= dst.length;
+        continue;
+      }
+      const part = dst.subarray(offset);
+      offset = 0;
+      // A peek reads from the same place each time: copy once, then spread.
+      const got = peek
+        ? this._peekAt(sock, n, part)
+        : streamRead(sock.rx, sock.hdr, H_RX_HEAD, H_RX_TAIL, part, true);
+      n += got;
+      if (got < part.length) break;
+    }
+    if (!peek && (sock.flags() & F_RX_PAUSED)) this._kick(sock);
+    return n;
+  }
+
+  _peekAt(sock, from, dst) {
+    const cap = sock.rx.length;
+    const tail = (Atomics.load(sock.hdr, H_RX_TAIL) + from) >>> 0;
+    const used = ((Atomics.load(sock.hdr, H_RX_HEAD) >>> 0) - tail) >>> 0;
+    const n = Math.min(used, dst.length);
+    for (let i = 0; i < n; i++) dst[i] = sock.rx[(tail + i) & (cap - 1)];
+    return n;
+  }
+
+  _recvDatagram(sock, dsts, peek) {
+    let from = null;
+    let truncated = false;
+    const n = this._block(sock, () => {
+      const record = dgramPeek(sock.rx, sock.hdr, H_RX_HEAD, H_RX_TAIL);
+      if (record === null) {
+        const err = sock.takeError();
+        return err ? -err : undefined;
+      }
+      let copied = 0;
+      for (const dst of dsts) {
+        const part = record.payload.subarray(copied, copied + dst.length);
+        dst.set(part);
+        copied += part.length;
+        if (copied === record.payload.length) break;
+      }
+      truncated = copied < record.payload.length;
+      from = decodeAddress(record.addr);
+      if (!peek) dgramDrop(sock.hdr, H_RX_TAIL, record);
+      return copied;
+    });
+    if (n < 0) return { errno: -n };
+    return { errno: 0, n, truncated, from };
+  }
+
+  /** Sends `srcs` (Uint8Arrays); `to` null = the connected peer. */
+  send(sock, srcs, to) {
+    if (sock.type === DGRAM) return this._sendDatagram(sock, srcs, to);
+    const flags = sock.flags();
+    if (flags & F_LISTENING) return { errno: E.NOTCONN };
+    if (sock.rx === null) return { errno: E.NOTCONN };
+    if (to !== null && (flags & F_CONNECTED)) return { errno: E.ISCONN };
+    const total = srcs.reduce((sum, s) => sum + s.length, 0);
+    let sent = 0;
+    while (sent < total || total === 0) {
+      const n = this._block(sock, () => {
+        const now = sock.flags();
+        if (now & F_CONNECTING) return undefined;
+        const err = sock.takeError();
+        if (err) {
+          Atomics.or(sock.hdr, H_FLAGS, F_TX_DEAD);
+          return -err;
+        }
+        if (sock.shutWr || (now & F_TX_DEAD) || !(now & F_CONNECTED)) return -E.PIPE;
+        if (total === 0) return 0;
+        const n = this._writeStream(sock, srcs, sent);
+        return n > 0 ? n : undefined;
+      });
+      if (n < 0) return sent > 0 ? { errno: 0, n: sent } : { errno: -n };
+      if (n === 0) break;
+      sent += n;
+      this._kick(sock);
+      if (sock.nonblock) break;
+    }
+    return { errno: 0, n: sent };
+  }
+
+  _writeStream(sock, srcs, skip) {
+    let n = 0;
+    let offset = skip;
+    for (const src of srcs) {
+      if (offset >= src.length) {
+        offset -= src.length;
+        continue;
+      }
+      const part = src.subarray(offset);
+      offset = 0;
+      const put = streamWrite(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, part);
+      n += put;
+      if (put < part.length) break;
+    }
+    return n;
+  }
+
+  _sendDatagram(sock, srcs, to) {
+    const total = srcs.reduce((sum, s) => sum + s.length, 0);
+    if (total > MAX_DATAGRAM) return { errno: E.MSGSIZE };
+    let target = null;
+    if (to !== null) {
+      const { errno, addr } = this._target(sock, to);
+      if (errno) return { errno };
+      target = addr;
+    } else if (!(sock.flags() & F_PEER)) return { errno: E.DESTADDRREQ };
+    const payload = srcs.length === 1 ? srcs[0] : concat(srcs, total);
+    const n = this._block(sock, () => {
+      const err = sock.takeError();
+      if (err) return -err;
+      if (!dgramFits(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, total)) return undefined;
+      dgramPush(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, payload, (bytes) => {
+        if (target) encodeAddress(target, bytes);
+        else bytes.fill(0);
+      });
+      return total;
+    });
+    if (n < 0) return { errno: -n };
+    this._kick(sock);
+    return { errno: 0, n };
+  }
+
+  shutdown(sock, how) {
+    if (how < 1 || how > 3) return E.INVAL;
+    const flags = sock.flags();
+    if (sock.type === STREAM && !(flags & (F_CONNECTED | F_CONNECTING))) return E.NOTCONN;
+    if (sock.type === DGRAM && !(flags & F_PEER)) return E.NOTCONN;
+    if (how & 1) sock.shutRd = true;
+    if (how & 2) sock.shutWr = true;
+    this.channel.post({ op: 'shutdown', id: sock.id, how });
+    return 0;
+  }
+
+  // ---- options ----------------------------------------------------------
+
+  getOption(sock, level, name) {
+    if (level === LEVEL_SOCKET) {
+      if (name === OPT_TYPE) return { errno: 0, value: sock.type };
+      if (name === OPT_ERROR) return { errno: 0, value: sock.takeError() };
+      if (name === OPT_ACCEPTCONN) return { errno: 0, value: sock.flags() & F_LISTENING ? 1 : 0 };
+      const key = SOCKET_OPTIONS[name];
+      if (key) return { errno: 0, value: sock.options[key] };
+    } else if (level === LEVEL_TCP && name === 1 && sock.type === STREAM && sock.family !== AF_UNIX) {
+      return { errno: 0, value: sock.options.noDelay };
+    } else if (level === LEVEL_IPV6 && name === 1 && sock.family === AF_INET6) {
+      return { errno: 0, value: sock.options.v6Only };
+    }
+    return { errno: E.NOPROTOOPT };
+  }
+
+  setOption(sock, level, name, value) {
+    let key = null;
+    if (level === LEVEL_SOCKET) key = SOCKET_OPTIONS[name] ?? null;
+    else if (level === LEVEL_TCP && name === 1 && sock.type === STREAM && sock.family !== AF_UNIX) key = 'noDelay';
+    else if (level === LEVEL_IPV6 && name === 1 && sock.family === AF_INET6) key = 'v6Only';
+    if (key === null) return E.NOPROTOOPT;
+    if (key === 'sndBuf' || key === 'rcvBuf') {
+      if (value <= 0) return E.INVAL;
+      // Linux doubles the value for bookkeeping; do the same so programs
+      // tuned on Linux read back what they expect.
+      sock.options[key] = Math.min(value, 0x3fffffff) * 2;
+    } else sock.options[key] = value ? 1 : 0;
+    if (APPLIED.has(key)) this.channel.post({ op: 'option', id: sock.id, name: key, value: sock.options[key] });
+    return 0;
+  }
+
+  // ---- readiness --------------------------------------------------------
+
+  /** { read, write, nbytes, hangup } as poll would report them now. */
+  readiness(sock) {
+    const flags = sock.flags();
+    const pendingError = Atomics.load(sock.hdr, H_ERROR) !== 0;
+    if (sock.type === DGRAM) {
+      const record = dgramPeek(sock.rx, sock.hdr, H_RX_HEAD, H_RX_TAIL);
+      return {
+        read: record !== null || pendingError,
+        write: dgramFits(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, 1024) || pendingError,
+        nbytes: record ? record.payload.length : 0,
+        hangup: false,
+      };
+    }
+    if (flags & F_LISTENING) {
+      const queued = Atomics.load(sock.hdr, H_ACC_HEAD) !== Atomics.load(sock.hdr, H_ACC_TAIL);
+      return { read: queued || pendingError, write: false, nbytes: 0, hangup: false };
+    }
+    if (sock.rx === null) {
+      // Never connected: POSIX reports a hang-up, readable and writable.
+      return { read: true, write: true, nbytes: 0, hangup: true };
+    }
+    const available = ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL);
+    const eof = (flags & F_RX_EOF) !== 0 && !(flags & F_RX_PAUSED);
+    const connecting = (flags & F_CONNECTING) !== 0;
+    const room = sock.tx.length - ringUsed(sock.hdr, H_TX_HEAD, H_TX_TAIL);
+    return {
+      read: available > 0 || eof || pendingError || sock.shutRd,
+      write: !connecting && (room > 0 || pendingError || (flags & F_TX_DEAD) !== 0),
+      nbytes: available,
+      hangup: eof && (flags & F_TX_DEAD) !== 0,
+    };
+  }
+
+  // ---- machinery --------------------------------------------------------
+
+  _kick(sock) {
+    if ((Atomics.or(sock.hdr, H_FLAGS, F_KICKED) & F_KICKED) === 0) this.channel.kick(sock.id);
+  }
+
+  /**
+   * Runs `attempt` until it returns something other than undefined, waiting
+   * for socket events between tries; a non-blocking socket gets EAGAIN.
+   * Returns the attempt's result or E.AGAIN.
+   */
+  _block(sock, attempt, ignoreNonblock = false) {
+    for (;;) {
+      const seen = this.channel.eventSeq();
+      const result = attempt();
+      if (result !== undefined) return result;
+      if (sock.nonblock && !ignoreNonblock) return -E.AGAIN;
+      this.channel.waitEvent(seen, Infinity);
+    }
+  }
+}
+
+function concat(parts, total) {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

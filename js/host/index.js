@@ -1,0 +1,142 @@
+// The Node host for wasm32-wasi programs with sockets: node:wasi for files
+// and stdio, the socket layer for socket descriptors and the
+// nativesockets_v1 extension, and a worker thread running Node's net, dgram
+// and dns on the guest's behalf.
+import path from 'node:path';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { WASI } from './wasi-module.js';
+import { GuestChannel } from './channel.js';
+import { CONTROL_BYTES } from './layout.js';
+import { GuestMemory } from './memory.js';
+import { Databases } from './databases.js';
+import { FdTable } from './guest/fd-table.js';
+import { SocketLayer } from './guest/sockets.js';
+import { Resolver } from './guest/resolver.js';
+import { preview1Imports } from './guest/preview1.js';
+import { extensionImports, MODULE } from './guest/extension.js';
+
+export { MODULE as EXTENSION_MODULE };
+
+// A guest's unix-socket path → a host path, through the preopened
+// directories (the guest reaches nothing it was not given), or null.
+function preopenedPath(preopens) {
+  const entries = Object.entries(preopens).map(([guest, host]) => [path.posix.normalize(guest), host]);
+  return (guestPath) => {
+    const normal = path.posix.normalize(guestPath);
+    if (normal.split('/').includes('..')) return null;
+    let best = null;
+    for (const [guest, host] of entries) {
+      const prefix = guest.endsWith('/') ? guest : guest + '/';
+      const fits = normal === guest || normal.startsWith(prefix) || guest === '.';
+      if (fits && (best === null || guest.length > best[0].length)) best = [guest, host];
+    }
+    if (best === null) return null;
+    const rest = best[0] === '.' ? normal : normal.slice(best[0].length);
+    return path.join(best[1], rest);
+  };
+}
+
+export class SocketHost {
+  /**
+   * @param options.args, env, preopens, stdin, stdout, stderr, returnOnExit: as node:wasi
+   * @param options.unixPaths 'preopens' (default: unix-socket paths are
+   *   resolved through the preopens) or 'host' (paths are host paths)
+   * @param options.databases { services, protocols, hosts } file paths
+   */
+  constructor(options = {}) {
+    const preopens = options.preopens ?? {};
+    this.wasi = new WASI({
+      version: 'preview1',
+      args: options.args ?? [],
+      env: options.env ?? {},
+      preopens,
+      returnOnExit: options.returnOnExit ?? true,
+      stdin: options.stdin, stdout: options.stdout, stderr: options.stderr,
+    });
+    this.memory = new GuestMemory();
+    this.fds = new FdTable();
+    this.fds.mirror(3 + Object.keys(preopens).length);
+    this.databases = new Databases(options.databases);
+
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const { port1, port2 } = new MessageChannel();
+    this.worker = new Worker(new URL('./worker/main.js', import.meta.url), {
+      workerData: { control, port: port2 }, transferList: [port2],
+    });
+    this.worker.unref();
+    this.channel = new GuestChannel(new Int32Array(control), port1, (msg) => this.sockets.notice(msg));
+    this.worker.on('exit', () => this.channel.markDead());
+    this.worker.on('error', () => this.channel.markDead());
+    const unixPath = options.unixPaths === 'host' ? (p) => p : preopenedPath(preopens);
+    this.sockets = new SocketLayer(this.channel, unixPath);
+    this.resolver = new Resolver(this.channel, this.databases);
+    this.closed = false;
+  }
+
+  getImportObject() {
+    const shared = {
+      memory: this.memory, fds: this.fds, sockets: this.sockets,
+      resolver: this.resolver, databases: this.databases,
+    };
+    return {
+      wasi_snapshot_preview1: preview1Imports({ ...shared, wasi: this.wasi.wasiImport }),
+      [MODULE]: extensionImports(shared),
+    };
+  }
+
+  /** Runs a command module's _start; returns its exit code. */
+  start(instance) {
+    this.memory.attach(instance.exports.memory);
+    return this.wasi.start(instance);
+  }
+
+  /** Prepares a reactor module (its _initialize). */
+  initialize(instance) {
+    this.memory.attach(instance.exports.memory);
+    this.wasi.initialize(instance);
+  }
+
+  /** Sockets the guest has open right now. */
+  openSockets() {
+    return this.fds.countSockets();
+  }
+
+  /** Asks the worker something for tests: 'count' or 'exit'. */
+  debug(what, extra = {}) {
+    return this.channel.request({ op: 'debug', what, ...extra });
+  }
+
+  /** Stops the worker; the guest's later socket calls fail with ENETDOWN. */
+  async close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.channel.markDead();
+    await this.worker.terminate();
+  }
+}
+
+function toModule(wasm) {
+  return wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm);
+}
+
+/**
+ * Runs a WASI command module with socket support and returns its exit code.
+ * `wasm`: bytes or a WebAssembly.Module. Options: see SocketHost.
+ */
+export async function runWasi(wasm, options = {}) {
+  const host = new SocketHost(options);
+  try {
+    const instance = new WebAssembly.Instance(toModule(wasm), host.getImportObject());
+    return host.start(instance);
+  } finally {
+    await host.close();
+  }
+}
+
+/** Instantiates a reactor module (such as nativesockets.wasm) with a host. */
+export function instantiateReactor(wasm, options = {}) {
+  const host = new SocketHost({ unixPaths: 'host', ...options });
+  const instance = new WebAssembly.Instance(toModule(wasm), host.getImportObject());
+  host.initialize(instance);
+  return { instance, exports: instance.exports, host };
+}

@@ -1,0 +1,53 @@
+// Shared-memory layout between the guest's thread and the network worker.
+// One control block for the host, and per socket a header block and (once
+// data can flow) a data block holding the receive and send rings.
+
+// Control block (Int32 words).
+export const C_EVENT = 0; // bumped by the worker on any socket state change
+export const C_REPLY = 1; // bumped by the worker after posting a reply
+export const C_DOORBELL = 2; // bumped by the guest after queueing a kick
+export const C_DEAD = 3; // 1 once the worker is gone
+export const C_HEARTBEAT = 4; // bumped by the worker while it lives
+export const C_KICK_HEAD = 8; // written by the guest
+export const C_KICK_TAIL = 9; // written by the worker
+export const C_KICK_OVERFLOW = 10; // 1: the queue overflowed, scan everything
+export const KICK_BASE = 16;
+export const KICK_CAP = 4096;
+export const CONTROL_BYTES = (KICK_BASE + KICK_CAP) * 4;
+
+// Socket header block (Int32 words, then byte areas).
+export const H_FLAGS = 0;
+export const H_ERROR = 1; // pending error (WASI errno), taken by the first reader
+export const H_RX_HEAD = 2; // free-running byte counters; head written by the producer
+export const H_RX_TAIL = 3;
+export const H_TX_HEAD = 4;
+export const H_TX_TAIL = 5;
+export const H_ACC_HEAD = 6; // accept queue of a listener (ids)
+export const H_ACC_TAIL = 7;
+export const LOCAL_ADDR_OFFSET = 64;
+export const PEER_ADDR_OFFSET = 200;
+export const ACC_BASE_WORD = 128;
+export const ACC_CAP = 256;
+export const HEADER_BYTES = (ACC_BASE_WORD + ACC_CAP) * 4;
+
+// Flags (H_FLAGS bits).
+export const F_CONNECTING = 1 << 0;
+export const F_CONNECTED = 1 << 1;
+export const F_RX_EOF = 1 << 2; // the peer finished sending (or the socket is gone)
+export const F_LISTENING = 1 << 3;
+export const F_RX_PAUSED = 1 << 4; // the worker holds data the ring had no room for
+export const F_KICKED = 1 << 5; // queued in the kick queue
+export const F_TX_DEAD = 1 << 6; // sending fails with EPIPE
+export const F_ACC_OVERFLOW = 1 << 7; // the worker holds connections the queue had no room for
+export const F_PEER = 1 << 8; // the peer address is set
+export const F_LOCAL = 1 << 9; // the local address is set
+export const F_CLAIMED = 1 << 10; // an accepted socket the guest has taken
+
+// Ring sizes (powers of two: the counters run free and wrap at 2^32).
+export const STREAM_RING = 256 * 1024;
+export const DGRAM_RING = 256 * 1024;
+
+// Datagram records: u32 payload length, address record, payload, padding to 4.
+export const DGRAM_WRAP = 0xffffffff; // length marker: skip to the ring's start
+export const DGRAM_HEADER = 4 + 136;
+export const MAX_DATAGRAM = 65507;

@@ -1,0 +1,328 @@
+// Stream sockets (TCP and unix) on the worker, with Node's net module.
+//
+// Node cannot bind a TCP socket without listening, so bind() listens at
+// once (the guest sees the port it asked for, or EADDRINUSE, right away);
+// connections that arrive before the guest's listen() wait in the accept
+// queue. A bound socket that then connects gives its port to the
+// connection instead.
+import net from 'node:net';
+import fs from 'node:fs';
+import { Endpoint } from './endpoint.js';
+import { E, errnoFromNode } from '../errno.js';
+import { AF_INET6, AF_UNIX, anyAddress, fromNode, nodeHost } from '../addresses.js';
+import {
+  ACC_BASE_WORD, ACC_CAP, F_ACC_OVERFLOW, F_CLAIMED, F_CONNECTED, F_CONNECTING,
+  F_LISTENING, F_RX_EOF, F_RX_PAUSED, F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL,
+  H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES, STREAM_RING,
+} from '../layout.js';
+import { streamWrite } from '../rings.js';
+
+const SOCKET_OPTS = { allowHalfOpen: true };
+
+export class StreamEndpoint extends Endpoint {
+  constructor(id, headerSab, family, hub) {
+    super(id, headerSab, null, 0);
+    this.family = family;
+    this.hub = hub; // { event(), notice(msg), register(ep), unregister(ep), nextId() }
+    this.server = null;
+    this.sock = null;
+    this.listener = null; // the listener an accepted socket came from
+    this.pendingRx = [];
+    this.eofPending = false;
+    this.txBlocked = false;
+    this.endAfterFlush = false;
+    this.overflow = [];
+    this.options = { noDelay: false, keepAlive: false, v6Only: false };
+  }
+
+  // ---- bind / listen ----------------------------------------------------
+
+  bind(addr, reply) {
+    this.bindTarget = addr;
+    this._listenOn(addr, reply);
+  }
+
+  listen(reply) {
+    if (this.server) {
+      this.setFlags(F_LISTENING);
+      this._refillAcceptQueue();
+      reply({ errno: 0 });
+      return;
+    }
+    // listen() on an unbound socket binds it to an ephemeral port first.
+    this._listenOn(anyAddress(this.family), (res) => {
+      if (res.errno === 0) this.setFlags(F_LISTENING);
+      reply(res);
+    });
+  }
+
+  _listenOn(addr, reply) {
+    const server = net.createServer({ ...SOCKET_OPTS, pauseOnConnect: false });
+    const onError = (err) => reply({ errno: errnoFromNode(err) });
+    server.once('error', onError);
+    server.on('connection', (sock) => this._onConnection(sock));
+    const options = addr.family === AF_UNIX
+      ? { path: addr.path }
+      : { host: nodeHost(addr), port: addr.port, exclusive: true, ipv6Only: this.options.v6Only };
+    if (addr.family === AF_UNIX && fs.existsSync(addr.path)) {
+      reply({ errno: E.ADDRINUSE });
+      return;
+    }
+    server.listen(options, () => {
+      server.off('error', onError);
+      server.on('error', () => {});
+      this.server = server;
+      if (addr.family === AF_UNIX) this.setLocal(addr);
+      else {
+        const a = server.address();
+        this.setLocal(fromNode(a.address, a.port, a.family));
+      }
+      reply({ errno: 0 });
+    });
+  }
+
+  _onConnection(sock) {
+    const hub = this.hub;
+    const id = hub.nextId();
+    const headerSab = new SharedArrayBuffer(HEADER_BYTES);
+    const ep = new StreamEndpoint(id, headerSab, this.family, hub);
+    ep.listener = this;
+    ep._adopt(sock);
+    if (this.family === AF_UNIX) ep.setLocal(this.localAddr ?? { family: AF_UNIX, path: '' });
+    hub.register(ep);
+    hub.notice({ t: 'accepted', listener: this.id, id, header: headerSab, data: ep.dataSab });
+    if (!this._pushAccepted(id)) {
+      this.overflow.push(id);
+      this.setFlags(F_ACC_OVERFLOW);
+    }
+    hub.event();
+  }
+
+  _pushAccepted(id) {
+    const hdr = this.hdr;
+    const head = Atomics.load(hdr, H_ACC_HEAD);
+    if (((head - Atomics.load(hdr, H_ACC_TAIL)) >>> 0) >= ACC_CAP) return false;
+    Atomics.store(hdr, ACC_BASE_WORD + ((head >>> 0) % ACC_CAP), id);
+    Atomics.store(hdr, H_ACC_HEAD, (head + 1) | 0);
+    return true;
+  }
+
+  _refillAcceptQueue() {
+    while (this.overflow.length && this._pushAccepted(this.overflow[0])) this.overflow.shift();
+    if (!this.overflow.length) this.clearFlags(F_ACC_OVERFLOW);
+  }
+
+  // ---- connect ----------------------------------------------------------
+
+  connect(addr, reply) {
+    let options;
+    if (addr.family === AF_UNIX) options = { path: addr.path };
+    else {
+      options = { host: nodeHost(addr), port: addr.port, family: addr.family === AF_INET6 ? 6 : 4 };
+      const bound = this.server ? this.server.address() : null;
+      if (bound) {
+        options.localAddress = bound.address;
+        options.localPort = bound.port;
+      }
+    }
+    const start = () => {
+      this.setFlags(F_CONNECTING);
+      const sock = net.connect({ ...SOCKET_OPTS, ...options });
+      this._adopt(sock);
+      sock.once('connect', () => {
+        this._recordAddresses(sock, addr);
+        this.clearFlags(F_CONNECTING);
+        this.setFlags(F_CONNECTED);
+        this.hub.event();
+      });
+      reply({ errno: 0, data: this.dataSab });
+    };
+    if (this.server) {
+      // Free the bound port so the connection can take it.
+      const server = this.server;
+      this.server = null;
+      server.close(start);
+    } else start();
+  }
+
+  // Wires a Node socket (connecting or accepted) to this endpoint.
+  _adopt(sock) {
+    this.sock = sock;
+    if (!this.dataSab) this.attachData(new SharedArrayBuffer(STREAM_RING * 2), STREAM_RING);
+    sock.setNoDelay(this.options.noDelay);
+    if (this.options.keepAlive) sock.setKeepAlive(true);
+    if (!sock.connecting) {
+      this._recordAddresses(sock, null);
+      this.setFlags(F_CONNECTED);
+    }
+    sock.on('data', (buf) => this._deliver(buf));
+    sock.on('end', () => this._peerFinished());
+    sock.on('drain', () => {
+      this.txBlocked = false;
+      this.flush();
+    });
+    sock.on('error', (err) => this._fail(errnoFromNode(err)));
+    sock.on('close', () => {
+      this._peerFinished();
+      this.setFlags(F_TX_DEAD);
+      this.clearFlags(F_CONNECTING);
+      this.hub.event();
+    });
+  }
+
+  _recordAddresses(sock, target) {
+    if (sock.remoteAddress !== undefined) {
+      this.setLocal(fromNode(sock.localAddress, sock.localPort, sock.remoteFamily));
+      this.setPeer(fromNode(sock.remoteAddress, sock.remotePort, sock.remoteFamily));
+    } else if (target) {
+      this.setPeer(target);
+    } else if (this.family === AF_UNIX) {
+      this.setPeer({ family: AF_UNIX, path: '' });
+    }
+  }
+
+  _fail(errno) {
+    const wasConnecting = this.hasFlags(F_CONNECTING);
+    this.setError(errno);
+    this.setFlags(F_TX_DEAD | (wasConnecting ? 0 : F_RX_EOF));
+    if (wasConnecting) this.setFlags(F_RX_EOF);
+    this.clearFlags(F_CONNECTING);
+    this.hub.event();
+  }
+
+  // ---- receiving --------------------------------------------------------
+
+  _deliver(buf) {
+    if (this.pendingRx.length === 0) {
+      const n = streamWrite(this.rx, this.hdr, H_RX_HEAD, H_RX_TAIL, buf);
+      if (n < buf.length) this._hold(buf.subarray(n));
+    } else this._hold(buf);
+    this.hub.event();
+  }
+
+  _hold(rest) {
+    this.pendingRx.push(rest);
+    this.sock.pause();
+    this.setFlags(F_RX_PAUSED);
+  }
+
+  _peerFinished() {
+    if (this.pendingRx.length) this.eofPending = true;
+    else this.setFlags(F_RX_EOF);
+    this.hub.event();
+  }
+
+  /** The guest consumed data or queued some: move what can move. */
+  kick() {
+    if (this.pendingRx.length) this._refillRx();
+    if (this.overflow.length) this._refillAcceptQueue();
+    this.flush();
+  }
+
+  _refillRx() {
+    while (this.pendingRx.length) {
+      const buf = this.pendingRx[0];
+      const n = streamWrite(this.rx, this.hdr, H_RX_HEAD, H_RX_TAIL, buf);
+      if (n < buf.length) {
+        this.pendingRx[0] = buf.subarray(n);
+        break;
+      }
+      this.pendingRx.shift();
+    }
+    if (!this.pendingRx.length) {
+      this.clearFlags(F_RX_PAUSED);
+      if (this.eofPending) this.setFlags(F_RX_EOF);
+      else if (this.sock && !this.sock.destroyed) this.sock.resume();
+    }
+    this.hub.event();
+  }
+
+  // ---- sending ----------------------------------------------------------
+
+  flush() {
+    const sock = this.sock;
+    if (!sock || !this.tx) return;
+    const hdr = this.hdr, tx = this.tx, cap = tx.length;
+    let moved = false;
+    while (!this.txBlocked && !sock.destroyed && !sock.connecting) {
+      const tail = Atomics.load(hdr, H_TX_TAIL) >>> 0;
+      const used = ((Atomics.load(hdr, H_TX_HEAD) >>> 0) - tail) >>> 0;
+      if (used === 0) break;
+      const at = tail & (cap - 1);
+      const n = Math.min(used, cap - at);
+      const chunk = Buffer.from(tx.subarray(at, at + n)); // a copy: the ring is reused
+      Atomics.store(hdr, H_TX_TAIL, (tail + n) | 0);
+      moved = true;
+      if (!sock.write(chunk)) this.txBlocked = true;
+    }
+    if (moved) this.hub.event();
+    if (this.endAfterFlush && !this.txBlocked && this._txEmpty()) {
+      this.endAfterFlush = false;
+      sock.end();
+    }
+  }
+
+  _txEmpty() {
+    return Atomics.load(this.hdr, H_TX_HEAD) === Atomics.load(this.hdr, H_TX_TAIL);
+  }
+
+  // ---- shutdown / close / options ----------------------------------------
+
+  shutdown(how) {
+    if ((how & 2) && this.sock) {
+      this.endAfterFlush = true;
+      if (this.sock.connecting) this.sock.once('connect', () => this.flush());
+      else this.flush();
+    }
+  }
+
+  close(reset) {
+    if (this.server) {
+      this.server.close();
+      this.server.removeAllListeners('connection');
+      this.server.on('connection', (s) => s.resetAndDestroy());
+      this.server = null;
+      this._resetUnclaimed();
+    }
+    const sock = this.sock;
+    if (sock) {
+      sock.removeAllListeners('data');
+      if (reset || this.pendingRx.length) sock.resetAndDestroy();
+      else if (sock.connecting) sock.destroy();
+      else {
+        this.endAfterFlush = true;
+        this.sock.resume();
+        this.flush();
+        // Nothing reads any more; a peer that never closes must not keep us.
+        sock.setTimeout(30_000, () => sock.destroy());
+      }
+    }
+    this.hub.unregister(this);
+  }
+
+  // Connections accepted by Node that the guest never took are reset, as the
+  // kernel resets the queue of a listener that closes.
+  _resetUnclaimed() {
+    for (const ep of this.hub.endpointsOf(this)) {
+      if (!ep.hasFlags(F_CLAIMED)) {
+        ep.sock.resetAndDestroy();
+        this.hub.unregister(ep);
+        this.hub.notice({ t: 'forget', id: ep.id });
+      }
+    }
+  }
+
+  setOption(name, value) {
+    if (name === 'noDelay') {
+      this.options.noDelay = !!value;
+      if (this.sock) this.sock.setNoDelay(!!value);
+    } else if (name === 'keepAlive') {
+      this.options.keepAlive = !!value;
+      if (this.sock) this.sock.setKeepAlive(!!value);
+    } else if (name === 'v6Only') this.options.v6Only = !!value;
+  }
+
+  get localAddr() {
+    return this.bindTarget;
+  }
+}
