@@ -90,6 +90,7 @@ export class SocketLayer {
   // ---- creation ---------------------------------------------------------
 
   create(family, type, protocol, nonblock) {
+    if (this.channel.dead) return { errno: E.NETDOWN };
     if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) return { errno: E.AFNOSUPPORT };
     if (type !== STREAM && type !== DGRAM) return { errno: E.PROTONOSUPPORT };
     if (protocol !== 0 && protocol !== (type === STREAM ? 6 : 17)) return { errno: E.PROTONOSUPPORT };
