@@ -1,5 +1,6 @@
 /* POSIX descriptors: creation, close-on-exec, blocking mode, ioctl, poll and
- * unix-domain addresses. Linux, macOS/BSD and WASI (through the add-on). */
+ * unix-domain addresses. Linux, macOS/BSD and WASI (through the add-on in
+ * csrc/wasi, which gives the socket calls wasi-libc lacks). */
 #include "../internal.h"
 
 #include <errno.h>
@@ -15,6 +16,16 @@ int ns_init(void) {
 
 void ns_cleanup(void) {}
 
+#if defined(__wasi__)
+/* WASI has no exec, so there is no close-on-exec flag, and wasi-libc's
+ * F_GETFD answers for any number, open or not. Only the descriptor is
+ * checked, so that a bad one is still NS_EBADF. */
+static int set_close_on_exec(int fd, bool on) {
+  (void)on;
+  if (fcntl(fd, F_GETFL) < 0) return nsi_last_error();
+  return NS_OK;
+}
+#else
 static int set_close_on_exec(int fd, bool on) {
   int flags = fcntl(fd, F_GETFD);
   if (flags < 0) return nsi_last_error();
@@ -22,6 +33,7 @@ static int set_close_on_exec(int fd, bool on) {
   if (fcntl(fd, F_SETFD, flags) != 0) return nsi_last_error();
   return NS_OK;
 }
+#endif
 
 /* macOS/BSD have no MSG_NOSIGNAL; the socket itself is told instead. */
 static void suppress_sigpipe(int fd) {
@@ -67,7 +79,7 @@ int nsi_accept(ns_socket server, bool inheritable, struct sockaddr *addr,
   int fd;
   bool cloexec_done = false;
 #if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
-    defined(__OpenBSD__) || defined(__DragonFly__)
+    defined(__OpenBSD__) || defined(__DragonFly__) || defined(__wasi__)
   fd = accept4(server, addr, len, inheritable ? 0 : SOCK_CLOEXEC);
   cloexec_done = true;
 #else
