@@ -4,6 +4,7 @@
 #   ./build.sh native                 static + shared library and .pc in build/native
 #   ./build.sh test                   every test suite, then "N passed, N failed"
 #   ./build.sh demo                   the demo: the library at work on loopback
+#   ./build.sh wasi                   wasm32-wasi: wasm/nativesockets.wasm, wasm/lib, wasm/include
 #   ./build.sh install PREFIX=/usr/local [DESTDIR=...]
 #   ./build.sh clean
 #
@@ -28,7 +29,16 @@ WARNINGS="-Wall -Wextra -Wpedantic -Werror"
 CORE_CFLAGS="-std=c99 -D_GNU_SOURCE -O2 -g $WARNINGS -Icsrc/include"
 SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 CORE_SOURCES=(csrc/src/*.c csrc/src/unix/*.c)
-TEST_SOURCES=(test/c/*.c)
+
+# The C suite for one target: the shared files and support_TARGET.c.
+suite_sources() {
+  local f
+  for f in test/c/*.c; do
+    case $f in test/c/support_*) ;; *) echo "$f" ;; esac
+  done
+  echo "test/c/support_$1.c"
+}
+mapfile -t TEST_SOURCES < <(suite_sources posix)
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -109,6 +119,109 @@ cmd_install() {
   say "build.sh: installed into $dest$prefix"
 }
 
+# ---- wasm32-wasi --------------------------------------------------------
+
+WASI_OUT=$BUILD/wasi
+WASI_CORE_CFLAGS="-std=c99 -D_GNU_SOURCE -O2 $WARNINGS -Icsrc/include -Icsrc/wasi/include"
+# The add-on uses C11 (_Static_assert on the ABI's record layout).
+WASI_ADDON_CFLAGS="-std=c11 -D_GNU_SOURCE -O2 $WARNINGS -Icsrc/wasi/include"
+# wasm-ld's default stack is 64 KiB, and an overflow silently corrupts data.
+WASI_STACK="-Wl,-z,stack-size=1048576"
+
+# Sets WASI_CC and WASI_AR: the WASI SDK at $WASI_SDK_PATH when set, else
+# Debian's clang with its wasi-libc.
+ensure_wasi_tools() {
+  if [[ -n ${WASI_SDK_PATH:-} ]]; then
+    if [[ ! -x $WASI_SDK_PATH/bin/clang ]]; then
+      say "build.sh: WASI_SDK_PATH=$WASI_SDK_PATH has no bin/clang"
+      exit 1
+    fi
+    WASI_CC="$WASI_SDK_PATH/bin/clang --target=wasm32-wasi --sysroot=$WASI_SDK_PATH/share/wasi-sysroot"
+    WASI_AR=$WASI_SDK_PATH/bin/llvm-ar
+    return
+  fi
+  ensure_packages clang-16:clang-16 wasm-ld-16:lld-16 llvm-ar-16:llvm-16 \
+    /usr/include/wasm32-wasi/stdio.h:wasi-libc \
+    /usr/lib/llvm-16/lib/clang/16/lib/wasi/libclang_rt.builtins-wasm32.a:libclang-rt-16-dev-wasm32
+  WASI_CC="clang-16 --target=wasm32-wasi"
+  WASI_AR=llvm-ar-16
+}
+
+# compile_wasi OUTDIR "FLAGS" SOURCES... — one object per source in OUTDIR;
+# their paths go to WASI_OBJECTS.
+compile_wasi() {
+  local dir=$1 flags=$2 src o
+  shift 2
+  mkdir -p "$dir"
+  WASI_OBJECTS=()
+  for src in "$@"; do
+    o=$dir/$(basename "${src%.c}").o
+    # shellcheck disable=SC2086
+    $WASI_CC $flags -c "$src" -o "$o"
+    WASI_OBJECTS+=("$o")
+  done
+}
+
+# The export list must name exactly the header's functions (and malloc/free).
+check_wasi_exports() {
+  local declared listed
+  declared=$(grep -oE '\bns_[a-z0-9_]+\(' "$header" | tr -d '(' | sort -u)
+  listed=$(grep -v '^#' wasm/exports.txt | grep '^ns_' | sort -u)
+  if [[ $declared != "$listed" ]]; then
+    say "build.sh: wasm/exports.txt differs from the header's functions:"
+    diff <(echo "$declared") <(echo "$listed") >&2 || true
+    exit 1
+  fi
+}
+
+# The headers a user puts on the include path: the library's and the add-on's.
+install_wasi_headers() {
+  rm -rf wasm/include
+  mkdir -p wasm/include/nativesockets
+  cp csrc/include/nativesockets.h wasm/include/
+  cp csrc/include/nativesockets/*.h wasm/include/nativesockets/
+  cp -R csrc/wasi/include/. wasm/include/
+}
+
+build_wasi() {
+  local core_objects addon_objects exports=() name
+  ensure_wasi_tools
+  check_wasi_exports
+  compile_wasi "$WASI_OUT/obj/core" "$WASI_CORE_CFLAGS" "${CORE_SOURCES[@]}"
+  core_objects=("${WASI_OBJECTS[@]}")
+  compile_wasi "$WASI_OUT/obj/addon" "$WASI_ADDON_CFLAGS" csrc/wasi/src/*.c
+  addon_objects=("${WASI_OBJECTS[@]}")
+  mkdir -p wasm/lib
+  rm -f wasm/lib/libnativesockets.a wasm/lib/libnativesockets_wasi.a
+  $WASI_AR rcs wasm/lib/libnativesockets.a "${core_objects[@]}"
+  $WASI_AR rcs wasm/lib/libnativesockets_wasi.a "${addon_objects[@]}"
+  install_wasi_headers
+
+  while read -r name; do
+    [[ -z $name || $name == \#* ]] || exports+=("-Wl,--export=$name")
+  done < wasm/exports.txt
+  # shellcheck disable=SC2086
+  $WASI_CC -O2 -mexec-model=reactor $WASI_STACK -Wl,--strip-all \
+    "${exports[@]}" "${core_objects[@]}" "${addon_objects[@]}" \
+    -o wasm/nativesockets.wasm
+
+  # The suite and the POSIX example are built as a user would: against
+  # wasm/include and wasm/lib, the add-on after the library so that its
+  # accept/send/getsockopt take the place of wasi-libc's.
+  local user=(-Iwasm/include $WASI_STACK) tests
+  mapfile -t tests < <(suite_sources wasi)
+  # shellcheck disable=SC2086
+  $WASI_CC -std=c99 -D_GNU_SOURCE -O2 $WARNINGS "${user[@]}" -Itest/c \
+    "${tests[@]}" -Lwasm/lib -lnativesockets -lnativesockets_wasi \
+    -o "$WASI_OUT/test-c.wasm"
+  # shellcheck disable=SC2086
+  $WASI_CC -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $WARNINGS "${user[@]}" \
+    test/js/guests/posix_echo.c -Lwasm/lib -lnativesockets_wasi \
+    -o "$WASI_OUT/posix-echo.wasm"
+  say "build.sh: wasm/nativesockets.wasm ($(wc -c < wasm/nativesockets.wasm) bytes), wasm/lib, wasm/include"
+  say "build.sh: $WASI_OUT/test-c.wasm, $WASI_OUT/posix-echo.wasm"
+}
+
 # ---- tests --------------------------------------------------------------
 
 # Totals over every suite run by `test`.
@@ -174,7 +287,7 @@ cmd_demo() {
 }
 
 usage() {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -182,6 +295,7 @@ case ${1:-} in
   native) build_native ;;
   test) cmd_test ;;
   demo) cmd_demo ;;
+  wasi) build_wasi ;;
   install) cmd_install ;;
   clean) rm -rf "$BUILD" ;;
   *) usage ;;
