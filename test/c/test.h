@@ -107,7 +107,8 @@ void unix_socket_path(char *buf, size_t len);
 /* How many descriptors this process has open, or -1 if unknown here. */
 int support_descriptor_count(void);
 /* Duplicates `sock` onto a descriptor number >= `min`. Returns NS_OK,
- * or NS_ENOTSUP where the target cannot. */
+ * or NS_ENOTSUP where the target cannot. WASI has no dup: there `sock` is
+ * moved, so it is closed afterwards and closing it again is NS_EBADF. */
 int support_dup_at_least(ns_socket sock, int min, ns_socket *out);
 /* Lowers the open-descriptor limit to `limit`; NS_ENOTSUP where it cannot.
  * support_restore_descriptor_limit puts the previous one back. */

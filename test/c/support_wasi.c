@@ -1,0 +1,121 @@
+/* Test support for wasm32-wasi under the Node host (js/host/run-wasi.js),
+ * which preopens /etc (the system databases) and /tmp (a fresh temporary
+ * directory). WASI has no dup, no resource limits, no exec, no threads and no
+ * signals; where a test needs one of them, these answer NS_ENOTSUP or -1 and
+ * the test skips with its reason. */
+#include "test.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <wasi/api.h>
+
+/* Descriptors are probed up to here: above the highest a test asks for
+ * (support_dup_at_least goes to 4000 and a little above). */
+#define PROBE_LIMIT 5000
+
+/* fcntl(F_GETFD) cannot probe: wasi-libc answers it for any number. */
+static int is_open(int fd) {
+  __wasi_fdstat_t stat;
+  return __wasi_fd_fdstat_get((__wasi_fd_t)fd, &stat) == 0;
+}
+
+int support_descriptor_count(void) {
+  int fd, count = 0;
+  for (fd = 0; fd < PROBE_LIMIT; fd++) count += is_open(fd);
+  return count;
+}
+
+/* WASI has no dup: fd_renumber moves the descriptor to the first free number
+ * at or above `min`. `sock` is closed by that, so the caller's later close of
+ * it is a harmless NS_EBADF; the tests that use this only need a socket with
+ * a high number. */
+int support_dup_at_least(ns_socket sock, int min, ns_socket *out) {
+  int fd = min;
+  __wasi_errno_t rc;
+  if (!is_open(sock)) return NS_EBADF;
+  while (fd < PROBE_LIMIT && is_open(fd)) fd++;
+  if (fd >= PROBE_LIMIT) return NS_EMFILE;
+  rc = __wasi_fd_renumber((__wasi_fd_t)sock, (__wasi_fd_t)fd);
+  if (rc != 0) return ns_error_from_native(rc);
+  *out = fd;
+  return NS_OK;
+}
+
+/* No setrlimit: the host's table has a fixed size. */
+int support_lower_descriptor_limit(int limit) {
+  (void)limit;
+  return NS_ENOTSUP;
+}
+
+void support_restore_descriptor_limit(void) {}
+
+/* No exec, so nothing is inherited and close-on-exec cannot be observed. */
+int support_is_inheritable(ns_socket sock) {
+  (void)sock;
+  return -1;
+}
+
+/* wasm32-wasi has one thread. */
+int support_run_threads(int count, void (*fn)(void *), void **args) {
+  (void)count;
+  (void)fn;
+  (void)args;
+  return NS_ENOTSUP;
+}
+
+/* A file in the preopened /tmp, unlinked at once: the descriptor stays. */
+int support_open_non_socket(ns_socket *out) {
+  char path[64];
+  int fd;
+  snprintf(path, sizeof(path), "/tmp/ns-not-a-socket-%d",
+           support_process_id());
+  fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) return ns_error_from_native(errno);
+  unlink(path);
+  *out = fd;
+  return NS_OK;
+}
+
+void support_close_non_socket(ns_socket file) {
+  close(file);
+}
+
+FILE *support_open_system_file(const char *name) {
+  char path[128];
+  snprintf(path, sizeof(path), "/etc/%s", name);
+  return fopen(path, "r");
+}
+
+const char *support_temp_dir(void) {
+  return "/tmp";
+}
+
+/* No getpid: a random number, drawn once, keeps paths from two runs apart. */
+int support_process_id(void) {
+  static int id;
+  uint32_t bits = 0;
+  if (id != 0) return id;
+  if (__wasi_random_get((uint8_t *)&bits, sizeof(bits)) != 0)
+    bits = (uint32_t)time(NULL);
+  id = (int)(bits % 1000000000u) + 1;
+  return id;
+}
+
+void support_remove_file(const char *path) {
+  unlink(path);
+}
+
+/* No signals and no timers to interrupt a test: whoever runs the suite puts
+ * a time limit on the whole run instead. */
+void support_watchdog(unsigned seconds) {
+  (void)seconds;
+}
+
+/* No SIGPIPE to keep at its default: there are no signals, and the EPIPE
+ * tests check the error itself. */
+void support_init(void) {
+  setvbuf(stdout, NULL, _IOLBF, 0);
+}
