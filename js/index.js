@@ -1,0 +1,666 @@
+// nativesockets for Node: Nim's std/nativesockets API in JS, executed by the
+// C library compiled to wasm32-wasi (wasm/nativesockets.wasm) under the host
+// in ./host/, which gives it real sockets.
+//
+// Sockets are numbers (descriptors, like Nim's SocketHandle). Addresses are
+// { address, port } or, for unix sockets, { path }. Every failure the library
+// reports is thrown as a NativeSocketsError (.code 'ECONNREFUSED', .errno the
+// library's negative code, .syscall 'connect'); bad JS arguments are a
+// TypeError or RangeError. Blocking calls block the calling thread.
+import {
+  ADDRSTRLEN, Domain, ErrorCode, HOSTNAME_MAX, Protocol, SockType, native, osInvalidSocket,
+} from './constants.js';
+import { NativeSocketsError } from './errors.js';
+import {
+  MAX_IO, boolArg, bytes, call, check, cstring, cstringArray, dataArg, errNameOf, i32, int32,
+  integer, lengthArg, libraryError, load, loaded, portArg, socketArg, strerrorOf, stringArg,
+  timeoutArg, typeError, u32, uint32, unload, view,
+} from './runtime.js';
+
+export { runWasi } from './host/index.js';
+export { NativeSocketsError, Domain, SockType, Protocol, ErrorCode, osInvalidSocket, MAX_IO };
+
+export const { AF_UNSPEC, AF_UNIX, AF_INET, AF_INET6 } = Domain;
+export const { SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET } = SockType;
+export const {
+  IPPROTO_TCP, IPPROTO_UDP, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_RAW, IPPROTO_ICMP, IPPROTO_ICMPV6,
+} = Protocol;
+export const {
+  SOL_SOCKET, SO_DEBUG, SO_REUSEADDR, SO_TYPE, SO_ERROR, SO_DONTROUTE, SO_BROADCAST, SO_SNDBUF,
+  SO_RCVBUF, SO_KEEPALIVE, SO_OOBINLINE, SO_REUSEPORT, SO_ACCEPTCONN, IPPROTO_TCP_LEVEL,
+  TCP_NODELAY, IPPROTO_IPV6_LEVEL, IPV6_V6ONLY, MSG_PEEK, SOMAXCONN, INADDR_ANY, SHUT_RD, SHUT_WR,
+  SHUT_RDWR, FIONREAD, FIONBIO, IOCPARM_MASK, IOC_IN,
+} = native;
+/** The native constants as one object. */
+export const constants = native;
+
+// Layouts on wasm32 (4-byte pointers and size_t).
+const SERVENT_SIZE = 20; // name, aliases, alias_count, port (u16), proto
+const HOSTENT_SIZE = 28; // name, aliases, alias_count, addrtype, length, addr_list, addr_count
+const AI = { family: 4, socktype: 8, protocol: 12, addrlen: 16, addr: 20, canonname: 24, next: 28 };
+const SOCKADDR_MAX = 256; // more than any sockaddr of the target (sockaddr_un: 110)
+const MAX_SELECT = 65536;
+
+// ---- the module ----------------------------------------------------------
+
+/** Loads the wasm module now (otherwise the first call does). */
+export function init(options = {}) {
+  load(options);
+}
+
+/** Stops the host's worker; a later call loads a fresh instance. */
+export function closeHost() {
+  return unload();
+}
+
+/** Sockets the wasm library has open right now. */
+export function openSockets() {
+  const s = loaded();
+  return s === null ? 0 : s.host.openSockets();
+}
+
+/** The SocketHost running the module (for diagnostics). */
+export function getHost() {
+  return load().host;
+}
+
+/** The C library's version ("0.1.0"). */
+export function version() {
+  return call((x) => cstring(x, x.ns_version() >>> 0));
+}
+
+// ---- errors and conversions ----------------------------------------------
+
+/** A sentence describing a library error code. */
+export function strerror(code) {
+  return strerrorOf(int32('code', code));
+}
+
+/** The symbolic name of a library error code ("ECONNREFUSED"). */
+export function errName(code) {
+  return errNameOf(int32('code', code));
+}
+
+/** A native error number (errno, e.g. the value of SO_ERROR) → library code. */
+export function errorFromNative(nativeErrno) {
+  int32('nativeErrno', nativeErrno);
+  return call((x) => x.ns_error_from_native(nativeErrno));
+}
+
+/** Decimal text of a port (Nim's `$`(Port)). */
+export function portToString(port) {
+  portArg(port);
+  return call((x, f) => {
+    const buf = f.alloc(8);
+    check(x.ns_port_to_string(port, buf, 8), 'port_to_string');
+    return cstring(x, buf);
+  });
+}
+
+const ENUMS = new Map([
+  [Domain, 'ns_domain_to_int'], ['domain', 'ns_domain_to_int'],
+  [SockType, 'ns_sock_type_to_int'], ['sockType', 'ns_sock_type_to_int'],
+  [Protocol, 'ns_protocol_to_int'], ['protocol', 'ns_protocol_to_int'],
+]);
+
+/**
+ * The native value of a Domain, SockType or Protocol (Nim's toInt). JS
+ * numbers do not carry their enum, so `kind` says which: Domain, SockType,
+ * Protocol (the objects) or 'domain', 'sockType', 'protocol'. -1 outside it.
+ */
+export function toInt(value, kind) {
+  const fn = ENUMS.get(kind);
+  if (fn === undefined) throw typeError('kind', "Domain, SockType, Protocol, 'domain', 'sockType' or 'protocol'", kind);
+  int32('value', value);
+  return call((x) => x[fn](value));
+}
+
+export const domainToInt = (d) => toInt(d, Domain);
+export const sockTypeToInt = (t) => toInt(t, SockType);
+export const protocolToInt = (p) => toInt(p, Protocol);
+
+/** A native AF_* value → Domain, or null when it is none of them. */
+export function toKnownDomain(family) {
+  int32('family', family);
+  return call((x, f) => {
+    const out = f.zeroed(4);
+    return x.ns_to_known_domain(family, out) ? i32(x, out) : null;
+  });
+}
+
+/** TCP → SOCK_STREAM, UDP → SOCK_DGRAM, any other protocol → SOCK_RAW. */
+export function toSockType(protocol) {
+  int32('protocol', protocol);
+  return call((x) => x.ns_to_sock_type(protocol));
+}
+
+export function htons(x) {
+  integer('x', x, 0, 0xffff);
+  return call((w) => w.ns_htons(x) & 0xffff);
+}
+export function ntohs(x) {
+  integer('x', x, 0, 0xffff);
+  return call((w) => w.ns_ntohs(x) & 0xffff);
+}
+export function htonl(x) {
+  uint32('x', x);
+  return call((w) => w.ns_htonl(x) >>> 0);
+}
+export function ntohl(x) {
+  uint32('x', x);
+  return call((w) => w.ns_ntohl(x) >>> 0);
+}
+
+/** Dotted-quad text of an in_addr's s_addr (network byte order, as in C). */
+export function inetNtoa(sAddr) {
+  uint32('sAddr', sAddr);
+  return call((x, f) => {
+    const buf = f.alloc(16);
+    check(x.ns_inet_ntoa(sAddr, buf, 16), 'inet_ntoa');
+    return cstring(x, buf);
+  });
+}
+
+// ---- addresses -----------------------------------------------------------
+
+function isPlainObject(v) {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+}
+
+// (addr) or (address, port) → { address, port } | { path }.
+function addressArgs(a, b, name = 'address') {
+  if (isPlainObject(a)) {
+    if (a.path !== undefined) return { path: stringArg(`${name}.path`, a.path) };
+    const out = {};
+    if (a.address !== undefined) out.address = stringArg(`${name}.address`, a.address);
+    out.port = a.port === undefined ? 0 : portArg(a.port, `${name}.port`);
+    return out;
+  }
+  if (typeof a === 'string') return { address: stringArg(name, a), port: b === undefined ? 0 : portArg(b) };
+  throw typeError(name, 'an object { address, port } or { path }, or an address string', a);
+}
+
+function detailOf(spec) {
+  if (spec.path !== undefined) return { detail: spec.path, path: spec.path };
+  return { detail: `${spec.address}:${spec.port}`, address: spec.address, port: spec.port };
+}
+
+// A sockaddr for `spec` in guest memory, resolved for the socket's family.
+function sockaddrFor(x, f, sock, spec, syscall, wildcard = false) {
+  if (spec.path !== undefined) {
+    if (spec.path.length === 0) throw typeError('path', 'a non-empty string', spec.path);
+    const out = f.zeroed(SOCKADDR_MAX);
+    const len = f.zeroed(4);
+    check(x.ns_make_unix_addr(f.cstr(spec.path), out, len), syscall, () => detailOf(spec));
+    return { ptr: out, len: u32(x, len) };
+  }
+  const domainOut = f.zeroed(4);
+  check(x.ns_get_sock_domain(sock, domainOut), syscall);
+  const domain = i32(x, domainOut);
+  if (domain === AF_UNIX) {
+    throw typeError('address', 'an object { path } for a unix socket', spec);
+  }
+  if (spec.address === undefined) {
+    if (!wildcard) throw typeError('address', 'a string', spec.address);
+    spec.address = domain === AF_INET6 ? '::' : '0.0.0.0';
+  }
+  const list = f.zeroed(4);
+  check(
+    x.ns_get_addr_info(f.cstr(spec.address), spec.port, domain, SOCK_STREAM, IPPROTO_TCP, list),
+    'getaddrinfo', { detail: spec.address, hostname: spec.address },
+  );
+  const ai = u32(x, list);
+  f.defer(() => x.ns_free_addr_info(ai));
+  if (ai === 0) throw libraryError(ErrorCode.EAI_NONAME, 'getaddrinfo', { detail: spec.address, hostname: spec.address });
+  return { ptr: u32(x, ai + AI.addr), len: u32(x, ai + AI.addrlen) };
+}
+
+// An address in guest memory → { family, address, port } | { family, path }.
+function sockaddrToObject(x, f, ptr, len) {
+  if (len < 2) return {};
+  const familyNative = view(x).getUint16(ptr, true);
+  const domainOut = f.zeroed(4);
+  const family = x.ns_to_known_domain(familyNative, domainOut) ? i32(x, domainOut) : familyNative;
+  if (family === AF_UNIX) {
+    return { family, path: len > 2 ? cstring(x, ptr + 2, len - 2) : '' };
+  }
+  const text = f.alloc(ADDRSTRLEN);
+  if (x.ns_get_addr_string(ptr, text, ADDRSTRLEN) < 0) return { family };
+  let address = cstring(x, text);
+  // ns_get_addr_string prints v4-mapped IPv6 as a dotted quad; keep the family visible.
+  if (family === AF_INET6 && !address.includes(':')) address = `::ffff:${address}`;
+  const mem = bytes(x);
+  return { family, address, port: (mem[ptr + 2] << 8) | mem[ptr + 3] };
+}
+
+/** Text of an address (Nim's getAddrString): v4-mapped IPv6 prints as a dotted quad, unix as "unix". */
+export function getAddrString(addr) {
+  const spec = typeof addr === 'string' ? { address: stringArg('address', addr), port: 0 } : addressArgs(addr);
+  return call((x, f) => {
+    let ptr;
+    if (spec.path !== undefined) {
+      ({ ptr } = sockaddrFor(x, f, -1, spec, 'getAddrString'));
+    } else {
+      if (spec.address === undefined) throw typeError('address.address', 'a string', undefined);
+      const list = f.zeroed(4);
+      check(x.ns_get_addr_info(f.cstr(spec.address), spec.port, AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, list),
+        'getaddrinfo', { detail: spec.address, hostname: spec.address });
+      const ai = u32(x, list);
+      f.defer(() => x.ns_free_addr_info(ai));
+      ptr = u32(x, ai + AI.addr);
+    }
+    const buf = f.alloc(ADDRSTRLEN);
+    check(x.ns_get_addr_string(ptr, buf, ADDRSTRLEN), 'getAddrString');
+    return cstring(x, buf);
+  });
+}
+
+// ---- sockets -------------------------------------------------------------
+
+function defaultProtocol(domain, sockType) {
+  if (domain === AF_UNIX) return IPPROTO_IP;
+  if (sockType === SOCK_DGRAM) return IPPROTO_UDP;
+  if (sockType === SOCK_STREAM) return IPPROTO_TCP;
+  return IPPROTO_IP;
+}
+
+/**
+ * Creates a socket and returns its descriptor. The protocol defaults to TCP
+ * for streams, UDP for datagrams and IPPROTO_IP (the default) for unix sockets.
+ */
+export function createNativeSocket(domain = AF_INET, sockType = SOCK_STREAM, protocol, inheritable = false) {
+  int32('domain', domain);
+  int32('sockType', sockType);
+  protocol = protocol === undefined ? defaultProtocol(domain, sockType) : int32('protocol', protocol);
+  boolArg('inheritable', inheritable);
+  return call((x, f) => {
+    const out = f.alloc(4);
+    check(x.ns_create_native_socket(domain, sockType, protocol, inheritable ? 1 : 0, out), 'socket');
+    return i32(x, out);
+  });
+}
+
+/** createNativeSocket with native AF_* / SOCK_* / IPPROTO_* numbers. */
+export function createNativeSocketRaw(domain, sockType, protocol = 0, inheritable = false) {
+  int32('domain', domain);
+  int32('sockType', sockType);
+  int32('protocol', protocol);
+  boolArg('inheritable', inheritable);
+  return call((x, f) => {
+    const out = f.alloc(4);
+    check(x.ns_create_native_socket_raw(domain, sockType, protocol, inheritable ? 1 : 0, out), 'socket');
+    return i32(x, out);
+  });
+}
+
+/** Closes a socket; a bad one is EBADF. */
+export function close(sock) {
+  socketArg(sock);
+  call((x) => check(x.ns_close(sock), 'close'));
+}
+
+export function setInheritable(sock, inheritable) {
+  socketArg(sock);
+  boolArg('inheritable', inheritable);
+  call((x) => check(x.ns_set_inheritable(sock, inheritable ? 1 : 0), 'setInheritable'));
+}
+
+export function setBlocking(sock, blocking) {
+  socketArg(sock);
+  boolArg('blocking', blocking);
+  call((x) => check(x.ns_set_blocking(sock, blocking ? 1 : 0), 'setBlocking'));
+}
+
+/**
+ * Binds to { address, port }, (address, port) or { path }. Without an
+ * address: the wildcard of the socket's family.
+ */
+export function bindAddr(sock, addr = {}, port) {
+  socketArg(sock);
+  const spec = addressArgs(addr, port);
+  call((x, f) => {
+    const { ptr, len } = sockaddrFor(x, f, sock, spec, 'bind', true);
+    check(x.ns_bind_addr(sock, ptr, len), 'bind', () => detailOf(spec));
+  });
+}
+
+export function listen(sock, backlog = SOMAXCONN) {
+  socketArg(sock);
+  int32('backlog', backlog);
+  call((x) => check(x.ns_listen(sock, backlog), 'listen'));
+}
+
+/**
+ * Connects to { address, port }, (address, port) or { path }. A non-blocking
+ * socket throws EINPROGRESS: wait with selectWrite, then read SO_ERROR.
+ */
+export function connect(sock, addr, port) {
+  socketArg(sock);
+  const spec = addressArgs(addr, port);
+  call((x, f) => {
+    const { ptr, len } = sockaddrFor(x, f, sock, spec, 'connect');
+    check(x.ns_connect(sock, ptr, len), 'connect', () => detailOf(spec));
+  });
+}
+
+/** Accepts a connection: { socket, address } (address: peer text, "unix" for unix peers). */
+export function accept(server, inheritable = false) {
+  socketArg(server, 'server');
+  boolArg('inheritable', inheritable);
+  return call((x, f) => {
+    const client = f.alloc(4);
+    const addr = f.zeroed(ADDRSTRLEN);
+    check(x.ns_accept(server, inheritable ? 1 : 0, client, addr, ADDRSTRLEN), 'accept');
+    return { socket: i32(x, client), address: cstring(x, addr) };
+  });
+}
+
+/** shutdown(2): how is SHUT_RD, SHUT_WR or SHUT_RDWR. */
+export function shutdown(sock, how = SHUT_RDWR) {
+  socketArg(sock);
+  int32('how', how);
+  call((x) => check(x.ns_shutdown(sock, how), 'shutdown'));
+}
+
+/** Sends data; returns the bytes sent. */
+export function send(sock, data, flags = 0) {
+  socketArg(sock);
+  const u8 = dataArg(data);
+  int32('flags', flags);
+  return call((x, f) => check(x.ns_send(sock, f.data(u8), u8.byteLength, flags), 'send'));
+}
+
+/** Receives up to `length` bytes: a Buffer, empty at end of stream. */
+export function recv(sock, length = 65536, flags = 0) {
+  socketArg(sock);
+  lengthArg(length);
+  int32('flags', flags);
+  return call((x, f) => {
+    const buf = f.alloc(length);
+    const n = check(x.ns_recv(sock, buf, length, flags), 'recv');
+    return Buffer.from(bytes(x).subarray(buf, buf + n));
+  });
+}
+
+/** Sends a datagram to (sock, data, { address, port } | { path }, flags) or (sock, data, address, port, flags). */
+export function sendTo(sock, data, addr, portOrFlags, maybeFlags) {
+  socketArg(sock);
+  const u8 = dataArg(data);
+  let spec;
+  let flags;
+  if (typeof addr === 'string') {
+    spec = addressArgs(addr, portOrFlags);
+    flags = maybeFlags ?? 0;
+  } else {
+    spec = addressArgs(addr);
+    flags = portOrFlags ?? 0;
+  }
+  int32('flags', flags);
+  return call((x, f) => {
+    const { ptr, len } = sockaddrFor(x, f, sock, spec, 'sendto');
+    return check(x.ns_sendto(sock, f.data(u8), u8.byteLength, flags, ptr, len), 'sendto', () => detailOf(spec));
+  });
+}
+
+/** Receives a datagram: { data, family, address, port } ({ data, family, path } from unix peers). */
+export function recvFrom(sock, length = 65536, flags = 0) {
+  socketArg(sock);
+  lengthArg(length);
+  int32('flags', flags);
+  return call((x, f) => {
+    const buf = f.alloc(length);
+    const from = f.zeroed(SOCKADDR_MAX);
+    const fromLen = f.alloc(4);
+    view(x).setUint32(fromLen, SOCKADDR_MAX, true);
+    const n = check(x.ns_recvfrom(sock, buf, length, flags, from, fromLen), 'recvfrom');
+    const data = Buffer.from(bytes(x).subarray(buf, buf + n));
+    return { data, ...sockaddrToObject(x, f, from, Math.min(u32(x, fromLen), SOCKADDR_MAX)) };
+  });
+}
+
+export { sendTo as sendto, recvFrom as recvfrom };
+
+/** An integer socket option; level/optname are native (SOL_SOCKET, SO_*, ...). */
+export function getSockOptInt(sock, level, optname) {
+  socketArg(sock);
+  int32('level', level);
+  int32('optname', optname);
+  return call((x, f) => {
+    const out = f.zeroed(4);
+    check(x.ns_get_sock_opt_int(sock, level, optname, out), 'getsockopt');
+    return i32(x, out);
+  });
+}
+
+export function setSockOptInt(sock, level, optname, value) {
+  socketArg(sock);
+  int32('level', level);
+  int32('optname', optname);
+  if (typeof value === 'boolean') value = value ? 1 : 0;
+  int32('value', value);
+  call((x) => check(x.ns_set_sock_opt_int(sock, level, optname, value), 'setsockopt'));
+}
+
+/**
+ * FIONBIO (arg != 0: non-blocking) or FIONREAD (returns the bytes ready to
+ * read). Returns the request's resulting argument.
+ */
+export function ioctlsocket(sock, request, arg = 0) {
+  socketArg(sock);
+  uint32('request', request);
+  uint32('arg', arg);
+  return call((x, f) => {
+    const p = f.alloc(4);
+    view(x).setUint32(p, arg, true);
+    check(x.ns_ioctl(sock, request, p), 'ioctl');
+    return u32(x, p);
+  });
+}
+
+function selectImpl(socks, timeout, write) {
+  if (!Array.isArray(socks)) throw typeError('socks', 'an array of sockets', socks);
+  if (socks.length > MAX_SELECT) throw new RangeError(`selectRead/selectWrite take at most ${MAX_SELECT} sockets`);
+  socks.forEach((s, i) => socketArg(s, `socks[${i}]`));
+  timeoutArg(timeout);
+  const ready = call((x, f) => {
+    const arr = f.alloc(4 * socks.length);
+    const dv = view(x);
+    socks.forEach((s, i) => dv.setInt32(arr + 4 * i, s, true));
+    const count = f.alloc(4);
+    view(x).setUint32(count, socks.length, true);
+    const fn = write ? x.ns_select_write : x.ns_select_read;
+    check(fn(arr, count, timeout), 'select');
+    const n = u32(x, count);
+    const out = [];
+    for (let i = 0; i < n; i++) out.push(i32(x, arr + 4 * i));
+    return out;
+  });
+  socks.splice(0, socks.length, ...ready);
+  return ready.length;
+}
+
+/**
+ * Waits until a socket in `socks` is readable or `timeout` ms pass (-1:
+ * forever, 0: poll). Like Nim, it returns how many are ready and leaves only
+ * those in `socks` (order not kept).
+ */
+export function selectRead(socks, timeout = 500) {
+  return selectImpl(socks, timeout, false);
+}
+
+/** selectRead for writability (and finished or failed non-blocking connects). */
+export function selectWrite(socks, timeout = 500) {
+  return selectImpl(socks, timeout, true);
+}
+
+// ---- addresses of sockets ------------------------------------------------
+
+/** The socket's Domain (AF_INET, AF_INET6 or AF_UNIX). */
+export function getSockDomain(sock) {
+  socketArg(sock);
+  return call((x, f) => {
+    const out = f.zeroed(4);
+    check(x.ns_get_sock_domain(sock, out), 'getsockname');
+    return i32(x, out);
+  });
+}
+
+/** The local port of an IPv4 or IPv6 socket. */
+export function getSockName(sock) {
+  socketArg(sock);
+  return call((x, f) => {
+    const out = f.zeroed(4);
+    check(x.ns_get_sock_name(sock, out), 'getsockname');
+    return view(x).getUint16(out, true);
+  });
+}
+
+function socketAddress(sock, domain, fn, syscall) {
+  socketArg(sock);
+  if (domain === undefined) domain = getSockDomain(sock);
+  int32('domain', domain);
+  return call((x, f) => {
+    const addr = f.zeroed(ADDRSTRLEN);
+    const port = f.zeroed(4);
+    check(x[fn](sock, domain, addr, ADDRSTRLEN, port), syscall);
+    return { address: cstring(x, addr), port: view(x).getUint16(port, true) };
+  });
+}
+
+/** { address, port } of the socket's local end; domain defaults to the socket's. */
+export function getLocalAddr(sock, domain) {
+  return socketAddress(sock, domain, 'ns_get_local_addr', 'getsockname');
+}
+
+/** { address, port } of the socket's peer; domain defaults to the socket's. */
+export function getPeerAddr(sock, domain) {
+  return socketAddress(sock, domain, 'ns_get_peer_addr', 'getpeername');
+}
+
+// ---- resolver and databases ----------------------------------------------
+
+/**
+ * getaddrinfo: [{ family, sockType, protocol, address, port, canonName? }].
+ * Defaults as Nim: AF_INET, SOCK_STREAM, IPPROTO_TCP.
+ */
+export function getAddrInfo(address, port = 0, domain = AF_INET, sockType = SOCK_STREAM, protocol = IPPROTO_TCP) {
+  stringArg('address', address);
+  portArg(port);
+  int32('domain', domain);
+  int32('sockType', sockType);
+  int32('protocol', protocol);
+  return call((x, f, s) => {
+    const list = f.zeroed(4);
+    check(x.ns_get_addr_info(f.cstr(address), port, domain, sockType, protocol, list), 'getaddrinfo',
+      { detail: address, hostname: address });
+    const head = u32(x, list);
+    f.defer(() => x.ns_free_addr_info(head));
+    const out = [];
+    for (let ai = head, guard = 0; ai !== 0 && guard < 1024; ai = u32(x, ai + AI.next), guard++) {
+      const addr = sockaddrToObject(x, f, u32(x, ai + AI.addr), u32(x, ai + AI.addrlen));
+      const nativeType = i32(x, ai + AI.socktype);
+      const nativeProto = i32(x, ai + AI.protocol);
+      const entry = {
+        family: addr.family ?? i32(x, ai + AI.family),
+        sockType: s.nativeType.get(nativeType) ?? nativeType,
+        protocol: s.nativeProtocol.get(nativeProto) ?? nativeProto,
+        address: addr.address,
+        port: addr.port,
+      };
+      const canon = u32(x, ai + AI.canonname);
+      if (canon !== 0) entry.canonName = cstring(x, canon);
+      out.push(entry);
+    }
+    return out;
+  });
+}
+
+function servent(x, p) {
+  return {
+    name: cstring(x, u32(x, p)),
+    aliases: cstringArray(x, u32(x, p + 4), u32(x, p + 8)),
+    port: view(x).getUint16(p + 12, true),
+    proto: cstring(x, u32(x, p + 16)),
+  };
+}
+
+function hostent(x, p) {
+  return {
+    name: cstring(x, u32(x, p)),
+    aliases: cstringArray(x, u32(x, p + 4), u32(x, p + 8)),
+    addrtype: i32(x, p + 12),
+    length: i32(x, p + 16),
+    addrList: cstringArray(x, u32(x, p + 20), u32(x, p + 24)),
+  };
+}
+
+function optionalProto(proto) {
+  return proto === undefined || proto === null ? null : stringArg('proto', proto);
+}
+
+/** A services entry: { name, aliases, port, proto }; port in host order. proto omitted: any. */
+export function getServByName(name, proto) {
+  stringArg('name', name);
+  proto = optionalProto(proto);
+  return call((x, f) => {
+    const ent = f.zeroed(SERVENT_SIZE);
+    f.defer(() => x.ns_servent_free(ent));
+    check(x.ns_get_serv_by_name(f.cstr(name), proto === null ? 0 : f.cstr(proto), ent), 'getservbyname',
+      { detail: proto === null ? name : `${name}/${proto}` });
+    return servent(x, ent);
+  });
+}
+
+/** A services entry by port (host order, 0–65535). */
+export function getServByPort(port, proto) {
+  portArg(port);
+  proto = optionalProto(proto);
+  return call((x, f) => {
+    const ent = f.zeroed(SERVENT_SIZE);
+    f.defer(() => x.ns_servent_free(ent));
+    check(x.ns_get_serv_by_port(port, proto === null ? 0 : f.cstr(proto), ent), 'getservbyport',
+      { detail: proto === null ? String(port) : `${port}/${proto}` });
+    return servent(x, ent);
+  });
+}
+
+/** A host entry { name, aliases, addrtype, length, addrList } for a name. */
+export function getHostByName(name) {
+  stringArg('name', name);
+  return call((x, f) => {
+    const ent = f.zeroed(HOSTENT_SIZE);
+    f.defer(() => x.ns_hostent_free(ent));
+    check(x.ns_get_host_by_name(f.cstr(name), ent), 'gethostbyname', { detail: name, hostname: name });
+    return hostent(x, ent);
+  });
+}
+
+/** The host entry of an IPv4 or IPv6 literal. */
+export function getHostByAddr(ip) {
+  stringArg('ip', ip);
+  return call((x, f) => {
+    const ent = f.zeroed(HOSTENT_SIZE);
+    f.defer(() => x.ns_hostent_free(ent));
+    check(x.ns_get_host_by_addr(f.cstr(ip), ent), 'gethostbyaddr', { detail: ip, address: ip });
+    return hostent(x, ent);
+  });
+}
+
+/** This machine's host name. */
+export function getHostname() {
+  return call((x, f) => {
+    const buf = f.zeroed(HOSTNAME_MAX);
+    check(x.ns_get_hostname(buf, HOSTNAME_MAX), 'gethostname');
+    return cstring(x, buf);
+  });
+}
+
+/** The protocol number of a name ("udp" → 17); unknown → ENOENT. */
+export function getProtoByName(name) {
+  stringArg('name', name);
+  return call((x, f) => {
+    const out = f.zeroed(4);
+    check(x.ns_get_proto_by_name(f.cstr(name), out), 'getprotobyname', { detail: name });
+    return i32(x, out);
+  });
+}

@@ -1,0 +1,582 @@
+// The JS API on real loopback sockets: TCP (v4, v6), UDP, unix, blocking and
+// non-blocking use, select, options, addresses, the resolver and databases,
+// and the shape of errors.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ns from '../../js/index.js';
+
+const {
+  AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, IPPROTO_UDP, IPPROTO_TCP,
+  IPPROTO_ICMP, SOL_SOCKET, SO_ERROR, SO_TYPE, SHUT_WR, NativeSocketsError,
+} = ns;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const hasV6 = Object.values(os.networkInterfaces()).flat().some((i) => i.address === '::1');
+
+const opened = [];
+const track = (s) => (opened.push(s), s);
+afterEach(() => {
+  for (const s of opened.splice(0)) {
+    try { ns.close(s); } catch { /* closed by the test */ }
+  }
+});
+afterAll(() => ns.closeHost());
+
+function listener(family = AF_INET, address = family === AF_INET6 ? '::1' : '127.0.0.1') {
+  const sock = track(ns.createNativeSocket(family, SOCK_STREAM));
+  ns.bindAddr(sock, { address, port: 0 });
+  ns.listen(sock);
+  return { sock, port: ns.getSockName(sock), address };
+}
+
+function connectedPair(family = AF_INET) {
+  const server = listener(family);
+  const client = track(ns.createNativeSocket(family, SOCK_STREAM));
+  ns.connect(client, { address: server.address, port: server.port });
+  const accepted = ns.accept(server.sock);
+  track(accepted.socket);
+  return { server, client, peer: accepted.socket, peerAddress: accepted.address };
+}
+
+function recvExactly(sock, n) {
+  const parts = [];
+  let got = 0;
+  while (got < n) {
+    const chunk = ns.recv(sock, n - got);
+    if (chunk.length === 0) break;
+    parts.push(chunk);
+    got += chunk.length;
+  }
+  return Buffer.concat(parts);
+}
+
+// A port nobody listens on: listen on port 0, note it, close it.
+function closedPort() {
+  const { sock, port } = listener();
+  ns.close(sock);
+  return port;
+}
+
+function catchError(fn) {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected the call to throw');
+}
+
+describe('TCP', () => {
+  it('round trip over IPv4 with addresses on both ends', () => {
+    const { server, client, peer, peerAddress } = connectedPair(AF_INET);
+    expect(peerAddress).toBe('127.0.0.1');
+    expect(ns.send(client, 'hello')).toBe(5);
+    expect(recvExactly(peer, 5).toString()).toBe('hello');
+    const binary = Uint8Array.from({ length: 256 }, (_, i) => i);
+    expect(ns.send(peer, binary)).toBe(256);
+    const back = recvExactly(client, 256);
+    expect(Buffer.isBuffer(back)).toBe(true);
+    expect([...back]).toEqual([...binary]);
+
+    const local = ns.getLocalAddr(client);
+    expect(local.address).toBe('127.0.0.1');
+    expect(local.port).toBeGreaterThan(0);
+    expect(ns.getPeerAddr(client)).toEqual({ address: '127.0.0.1', port: server.port });
+    expect(ns.getPeerAddr(peer)).toEqual(local);
+    expect(ns.getLocalAddr(peer, AF_INET).port).toBe(server.port);
+    expect(ns.getSockDomain(client)).toBe(AF_INET);
+  });
+
+  it.skipIf(!hasV6)('round trip over IPv6', () => {
+    const { server, client, peer, peerAddress } = connectedPair(AF_INET6);
+    expect(peerAddress).toBe('::1');
+    ns.send(client, Buffer.from('over six'));
+    expect(recvExactly(peer, 8).toString()).toBe('over six');
+    ns.send(peer, new TextEncoder().encode('and back'));
+    expect(recvExactly(client, 8).toString()).toBe('and back');
+    expect(ns.getPeerAddr(client)).toEqual({ address: '::1', port: server.port });
+    expect(ns.getSockDomain(peer)).toBe(AF_INET6);
+    expect(ns.getSockName(server.sock)).toBe(server.port);
+  });
+
+  it('1 MiB through a non-blocking pair, interleaving send and select/recv', () => {
+    const { client, peer } = connectedPair();
+    ns.setBlocking(client, false);
+    ns.setBlocking(peer, false);
+    const total = 1 << 20;
+    const data = Buffer.alloc(total);
+    for (let i = 0; i < total; i++) data[i] = (i * 7 + (i >> 11)) & 0xff;
+    const received = [];
+    let sent = 0;
+    let got = 0;
+    let wouldBlock = 0;
+    const deadline = Date.now() + 20_000;
+    while (got < total && Date.now() < deadline) {
+      if (sent < total) {
+        try {
+          sent += ns.send(client, data.subarray(sent, Math.min(total, sent + 100_000)));
+        } catch (e) {
+          if (e.code !== 'EAGAIN') throw e;
+          wouldBlock++;
+        }
+      }
+      if (ns.selectRead([peer], 50) === 1) {
+        const chunk = ns.recv(peer, 65536);
+        received.push(chunk);
+        got += chunk.length;
+      }
+    }
+    expect(got).toBe(total);
+    expect(Buffer.concat(received).equals(data)).toBe(true);
+    expect(wouldBlock).toBeGreaterThanOrEqual(0);
+  });
+
+  it('shutdown(SHUT_WR): the peer reads EOF and can still answer', () => {
+    const { client, peer } = connectedPair();
+    ns.send(client, 'last words');
+    ns.shutdown(client, SHUT_WR);
+    expect(recvExactly(peer, 10).toString()).toBe('last words');
+    expect(ns.recv(peer, 100).length).toBe(0);
+    ns.send(peer, 'reply');
+    expect(recvExactly(client, 5).toString()).toBe('reply');
+  });
+
+  it('peer close: recv returns an empty Buffer, later sends fail with EPIPE or ECONNRESET', () => {
+    const { client, peer } = connectedPair();
+    ns.close(peer);
+    const eof = ns.recv(client, 100);
+    expect(Buffer.isBuffer(eof)).toBe(true);
+    expect(eof.length).toBe(0);
+    const e = catchError(() => {
+      for (let i = 0; i < 200; i++) {
+        ns.send(client, Buffer.alloc(1024));
+        ns.selectRead([client], 10);
+      }
+    });
+    expect(['EPIPE', 'ECONNRESET']).toContain(e.code);
+  });
+
+  it('connection refused is a NativeSocketsError with code, errno, syscall and a Node-like message', () => {
+    const port = closedPort();
+    const sock = track(ns.createNativeSocket(AF_INET, SOCK_STREAM));
+    const e = catchError(() => ns.connect(sock, '127.0.0.1', port));
+    expect(e).toBeInstanceOf(NativeSocketsError);
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe('NativeSocketsError');
+    expect(e.code).toBe('ECONNREFUSED');
+    expect(e.errno).toBe(ns.ErrorCode.ECONNREFUSED);
+    expect(e.errno).toBe(-9);
+    expect(e.syscall).toBe('connect');
+    expect(e.address).toBe('127.0.0.1');
+    expect(e.port).toBe(port);
+    expect(e.message).toBe(`connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(e.description).toBe(ns.strerror(-9));
+  });
+
+  it('300 connections in a row, each to a fresh listener, all succeed', () => {
+    for (let i = 0; i < 300; i++) {
+      const server = ns.createNativeSocket();
+      const client = ns.createNativeSocket();
+      try {
+        ns.bindAddr(server, '127.0.0.1', 0);
+        ns.listen(server);
+        const port = ns.getSockName(server);
+        try {
+          ns.connect(client, '127.0.0.1', port);
+        } catch (e) {
+          throw new Error(`connection ${i} to a listening port: ${e.message}`);
+        }
+        const { socket } = ns.accept(server);
+        ns.send(client, 'x');
+        expect(ns.recv(socket, 1).toString()).toBe('x');
+        ns.close(socket);
+      } finally {
+        ns.close(client);
+        ns.close(server);
+      }
+    }
+  });
+
+  it('bind to a port in use is EADDRINUSE', () => {
+    const { port } = listener();
+    const other = track(ns.createNativeSocket(AF_INET, SOCK_STREAM));
+    const e = catchError(() => ns.bindAddr(other, '127.0.0.1', port));
+    expect(e.code).toBe('EADDRINUSE');
+    expect(e.syscall).toBe('bind');
+  });
+
+  it('getPeerAddr of an unconnected socket is ENOTCONN', () => {
+    const sock = track(ns.createNativeSocket());
+    expect(catchError(() => ns.getPeerAddr(sock)).code).toBe('ENOTCONN');
+  });
+});
+
+describe('non-blocking sockets and select', () => {
+  it('recv and accept with nothing there throw EAGAIN', () => {
+    const { server, client } = connectedPair();
+    ns.setBlocking(client, false);
+    const e = catchError(() => ns.recv(client, 10));
+    expect(e.code).toBe('EAGAIN');
+    expect(e.errno).toBe(ns.ErrorCode.EAGAIN);
+    expect(e.syscall).toBe('recv');
+    ns.setBlocking(server.sock, false);
+    const a = catchError(() => ns.accept(server.sock));
+    expect(a.code).toBe('EAGAIN');
+    expect(a.syscall).toBe('accept');
+    ns.setBlocking(client, true);
+  });
+
+  it('connect throws EINPROGRESS, selectWrite reports it done, SO_ERROR is 0', () => {
+    const server = listener();
+    const client = track(ns.createNativeSocket());
+    ns.setBlocking(client, false);
+    const e = catchError(() => ns.connect(client, '127.0.0.1', server.port));
+    expect(e.code).toBe('EINPROGRESS');
+    const socks = [client];
+    expect(ns.selectWrite(socks, 5000)).toBe(1);
+    expect(socks).toEqual([client]);
+    expect(ns.getSockOptInt(client, SOL_SOCKET, SO_ERROR)).toBe(0);
+    const { socket, address } = ns.accept(server.sock);
+    track(socket);
+    expect(address).toBe('127.0.0.1');
+    expect(ns.getPeerAddr(socket)).toEqual(ns.getLocalAddr(client));
+  });
+
+  it('a refused non-blocking connect: writable, then SO_ERROR holds ECONNREFUSED', () => {
+    const port = closedPort();
+    const client = track(ns.createNativeSocket());
+    ns.setBlocking(client, false);
+    try {
+      ns.connect(client, '127.0.0.1', port);
+    } catch (e) {
+      if (e.code !== 'EINPROGRESS') expect(e.code).toBe('ECONNREFUSED');
+    }
+    expect(ns.selectWrite([client], 5000)).toBe(1);
+    const soError = ns.getSockOptInt(client, SOL_SOCKET, SO_ERROR);
+    expect(soError).not.toBe(0);
+    expect(ns.errName(ns.errorFromNative(soError))).toBe('ECONNREFUSED');
+  });
+
+  it('selectRead: 0 polls, a timeout returns 0, data and connections make sockets ready', () => {
+    const { server, client, peer } = connectedPair();
+    let socks = [peer, client];
+    let t = Date.now();
+    expect(ns.selectRead(socks, 0)).toBe(0);
+    expect(socks).toEqual([]);
+    expect(Date.now() - t).toBeLessThan(2000);
+
+    socks = [peer, client];
+    t = Date.now();
+    expect(ns.selectRead(socks, 150)).toBe(0);
+    expect(Date.now() - t).toBeGreaterThanOrEqual(100);
+
+    ns.send(client, 'x');
+    socks = [client, peer];
+    expect(ns.selectRead(socks, 5000)).toBe(1);
+    expect(socks).toEqual([peer]);
+    expect(ns.recv(peer, 1).toString()).toBe('x');
+
+    expect(ns.selectRead([server.sock], 0)).toBe(0);
+    const late = track(ns.createNativeSocket());
+    ns.connect(late, '127.0.0.1', server.port);
+    socks = [server.sock];
+    expect(ns.selectRead(socks, 5000)).toBe(1);
+    track(ns.accept(server.sock).socket);
+  });
+
+  it('selectWrite: a connected socket can write at once; empty array with timeout 0 is 0', () => {
+    const { client } = connectedPair();
+    const socks = [client];
+    expect(ns.selectWrite(socks, 0)).toBe(1);
+    expect(ns.selectWrite([], 0)).toBe(0);
+  });
+});
+
+describe('UDP', () => {
+  function udp(family = AF_INET, address = family === AF_INET6 ? '::1' : '127.0.0.1') {
+    const sock = track(ns.createNativeSocket(family, SOCK_DGRAM));
+    ns.bindAddr(sock, { address, port: 0 });
+    return { sock, port: ns.getSockName(sock), address };
+  }
+
+  it('sendTo / recvFrom report the sender', () => {
+    const a = udp();
+    const b = udp();
+    expect(ns.sendTo(a.sock, 'ping', { address: '127.0.0.1', port: b.port })).toBe(4);
+    const got = ns.recvFrom(b.sock, 100);
+    expect(got.data.toString()).toBe('ping');
+    expect(got).toMatchObject({ family: AF_INET, address: '127.0.0.1', port: a.port });
+    expect(ns.sendto(b.sock, Buffer.from('pong'), got.address, got.port)).toBe(4);
+    const back = ns.recvfrom(a.sock);
+    expect(back.data.toString()).toBe('pong');
+    expect(back.port).toBe(b.port);
+  });
+
+  it('a datagram longer than the buffer is cut; the rest is gone', () => {
+    const a = udp();
+    const b = udp();
+    ns.sendTo(a.sock, Buffer.alloc(100, 0x61), '127.0.0.1', b.port);
+    ns.sendTo(a.sock, 'second', '127.0.0.1', b.port);
+    expect(ns.recvFrom(b.sock, 10).data.length).toBe(10);
+    expect(ns.recvFrom(b.sock, 100).data.toString()).toBe('second');
+  });
+
+  it.skipIf(!hasV6)('over IPv6', () => {
+    const a = udp(AF_INET6);
+    const b = udp(AF_INET6);
+    ns.sendTo(a.sock, 'six', '::1', b.port);
+    expect(ns.recvFrom(b.sock)).toMatchObject({ family: AF_INET6, address: '::1', port: a.port });
+  });
+
+  it('a non-blocking UDP socket with nothing queued: recvFrom throws EAGAIN', () => {
+    const a = udp();
+    ns.setBlocking(a.sock, false);
+    expect(catchError(() => ns.recvFrom(a.sock)).code).toBe('EAGAIN');
+  });
+});
+
+describe('unix stream sockets', () => {
+  it('bind, listen, connect, accept and a round trip through a socket file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-unix-'));
+    try {
+      const file = path.join(dir, 's.sock');
+      const server = track(ns.createNativeSocket(AF_UNIX, SOCK_STREAM));
+      ns.bindAddr(server, { path: file });
+      ns.listen(server);
+      expect(fs.statSync(file).isSocket()).toBe(true);
+      expect(ns.getSockDomain(server)).toBe(AF_UNIX);
+      const client = track(ns.createNativeSocket(AF_UNIX, SOCK_STREAM));
+      ns.connect(client, { path: file });
+      const { socket, address } = ns.accept(server);
+      track(socket);
+      expect(address).toBe('unix');
+      ns.send(client, 'over a file');
+      expect(recvExactly(socket, 11).toString()).toBe('over a file');
+      ns.send(socket, 'ok');
+      expect(recvExactly(client, 2).toString()).toBe('ok');
+      expect(catchError(() => ns.getLocalAddr(client)).code).toBe('EAFNOSUPPORT');
+      const missing = track(ns.createNativeSocket(AF_UNIX, SOCK_STREAM));
+      const e = catchError(() => ns.connect(missing, { path: path.join(dir, 'nobody.sock') }));
+      expect(['ENOENT', 'ECONNREFUSED']).toContain(e.code);
+      expect(e.path).toBe(path.join(dir, 'nobody.sock'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a path longer than sun_path is ENAMETOOLONG', () => {
+    const sock = track(ns.createNativeSocket(AF_UNIX, SOCK_STREAM));
+    expect(catchError(() => ns.bindAddr(sock, { path: `/tmp/${'x'.repeat(200)}` })).code).toBe('ENAMETOOLONG');
+  });
+});
+
+describe('socket options, flags and ioctl (the native constants at work)', () => {
+  it('integer options read back what was set', () => {
+    const s = track(ns.createNativeSocket());
+    ns.setSockOptInt(s, SOL_SOCKET, ns.SO_REUSEADDR, 1);
+    expect(ns.getSockOptInt(s, SOL_SOCKET, ns.SO_REUSEADDR)).not.toBe(0);
+    ns.setSockOptInt(s, SOL_SOCKET, ns.SO_KEEPALIVE, 1);
+    expect(ns.getSockOptInt(s, SOL_SOCKET, ns.SO_KEEPALIVE)).not.toBe(0);
+    ns.setSockOptInt(s, SOL_SOCKET, ns.SO_KEEPALIVE, 0);
+    expect(ns.getSockOptInt(s, SOL_SOCKET, ns.SO_KEEPALIVE)).toBe(0);
+    ns.setSockOptInt(s, ns.IPPROTO_TCP_LEVEL, ns.TCP_NODELAY, true);
+    expect(ns.getSockOptInt(s, ns.IPPROTO_TCP_LEVEL, ns.TCP_NODELAY)).not.toBe(0);
+    ns.setSockOptInt(s, ns.IPPROTO_TCP_LEVEL, ns.TCP_NODELAY, 0);
+    expect(ns.getSockOptInt(s, ns.IPPROTO_TCP_LEVEL, ns.TCP_NODELAY)).toBe(0);
+    ns.setSockOptInt(s, SOL_SOCKET, ns.SO_RCVBUF, 65536);
+    expect(ns.getSockOptInt(s, SOL_SOCKET, ns.SO_RCVBUF)).toBeGreaterThanOrEqual(65536);
+    expect(ns.getSockOptInt(s, SOL_SOCKET, SO_TYPE)).toBe(ns.toInt(SOCK_STREAM, ns.SockType));
+    const d = track(ns.createNativeSocket(AF_INET, SOCK_DGRAM));
+    expect(ns.getSockOptInt(d, SOL_SOCKET, SO_TYPE)).toBe(ns.sockTypeToInt(SOCK_DGRAM));
+    ns.setSockOptInt(d, SOL_SOCKET, ns.SO_BROADCAST, 1);
+    expect(ns.getSockOptInt(d, SOL_SOCKET, ns.SO_BROADCAST)).not.toBe(0);
+  });
+
+  it('SO_ACCEPTCONN tells a listener; IPV6_V6ONLY on an IPv6 socket', () => {
+    const { sock } = listener();
+    expect(ns.getSockOptInt(sock, SOL_SOCKET, ns.SO_ACCEPTCONN)).not.toBe(0);
+    expect(ns.getSockOptInt(track(ns.createNativeSocket()), SOL_SOCKET, ns.SO_ACCEPTCONN)).toBe(0);
+    const six = track(ns.createNativeSocket(AF_INET6, SOCK_STREAM));
+    ns.setSockOptInt(six, ns.IPPROTO_IPV6_LEVEL, ns.IPV6_V6ONLY, 1);
+    expect(ns.getSockOptInt(six, ns.IPPROTO_IPV6_LEVEL, ns.IPV6_V6ONLY)).not.toBe(0);
+  });
+
+  it('an unknown option is ENOPROTOOPT', () => {
+    const s = track(ns.createNativeSocket());
+    const e = catchError(() => ns.getSockOptInt(s, SOL_SOCKET, 9999));
+    expect(e.code).toBe('ENOPROTOOPT');
+    expect(e.syscall).toBe('getsockopt');
+    expect(catchError(() => ns.setSockOptInt(s, 12345, 1, 1)).code).toBe('ENOPROTOOPT');
+  });
+
+  it('MSG_PEEK leaves the data; FIONREAD counts it; FIONBIO makes recv EAGAIN', () => {
+    const { client, peer } = connectedPair();
+    ns.send(client, 'peekaboo');
+    expect(ns.selectRead([peer], 5000)).toBe(1);
+    const deadline = Date.now() + 5000;
+    while (ns.ioctlsocket(peer, ns.FIONREAD) < 8 && Date.now() < deadline) ns.selectRead([peer], 20);
+    expect(ns.ioctlsocket(peer, ns.FIONREAD)).toBe(8);
+    expect(ns.recv(peer, 4, ns.MSG_PEEK).toString()).toBe('peek');
+    expect(ns.recv(peer, 8).toString()).toBe('peekaboo');
+    expect(ns.ioctlsocket(peer, ns.FIONREAD)).toBe(0);
+    ns.ioctlsocket(peer, ns.FIONBIO, 1);
+    expect(catchError(() => ns.recv(peer, 8)).code).toBe('EAGAIN');
+    ns.ioctlsocket(peer, ns.FIONBIO, 0);
+    ns.send(client, '!');
+    expect(ns.recv(peer, 8).toString()).toBe('!');
+    expect(catchError(() => ns.ioctlsocket(peer, 0x1234)).code).toBe('EINVAL');
+  });
+
+  it('SHUT_RD, SHUT_RDWR and a bad `how`', () => {
+    const { client, peer } = connectedPair();
+    ns.shutdown(peer, ns.SHUT_RD);
+    ns.shutdown(client, ns.SHUT_RDWR);
+    expect(ns.recv(peer, 10).length).toBe(0);
+    expect(catchError(() => ns.shutdown(client, 77)).code).toBe('EINVAL');
+  });
+
+  it('setInheritable and inheritable sockets', () => {
+    const s = track(ns.createNativeSocket(AF_INET, SOCK_STREAM, IPPROTO_TCP, true));
+    ns.setInheritable(s, false);
+    ns.setInheritable(s, true);
+    const { sock } = listener();
+    const c = track(ns.createNativeSocket());
+    ns.connect(c, '127.0.0.1', ns.getSockName(sock));
+    track(ns.accept(sock, true).socket);
+  });
+});
+
+describe('resolver and databases', () => {
+  it('getAddrInfo: localhost, literals, the port and the kind of socket', () => {
+    const local = ns.getAddrInfo('localhost');
+    expect(local.length).toBeGreaterThan(0);
+    expect(local.map((a) => a.address)).toContain('127.0.0.1');
+    for (const a of local) expect(a.family).toBe(AF_INET);
+    const [lit] = ns.getAddrInfo('127.0.0.1', 8080);
+    expect(lit).toMatchObject({ family: AF_INET, sockType: SOCK_STREAM, protocol: IPPROTO_TCP, address: '127.0.0.1', port: 8080 });
+    const [dgram] = ns.getAddrInfo('10.1.2.3', 53, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    expect(dgram).toMatchObject({ sockType: SOCK_DGRAM, protocol: IPPROTO_UDP, address: '10.1.2.3', port: 53 });
+    const [six] = ns.getAddrInfo('::1', 443, AF_INET6);
+    expect(six).toMatchObject({ family: AF_INET6, address: '::1', port: 443 });
+    for (const entry of [...local, lit, six]) expect(Object.getPrototypeOf(entry)).toBe(Object.prototype);
+  });
+
+  it('an .invalid name is EAI_NONAME', () => {
+    const e = catchError(() => ns.getAddrInfo('no-such-host.invalid'));
+    expect(e).toBeInstanceOf(NativeSocketsError);
+    expect(e.code).toBe('EAI_NONAME');
+    expect(e.errno).toBe(ns.ErrorCode.EAI_NONAME);
+    expect(e.syscall).toBe('getaddrinfo');
+    expect(e.hostname).toBe('no-such-host.invalid');
+    expect(e.message).toBe('getaddrinfo EAI_NONAME no-such-host.invalid');
+  });
+
+  it('services by name and by port, host byte order', () => {
+    const http = ns.getServByName('http', 'tcp');
+    expect(http).toMatchObject({ name: 'http', port: 80, proto: 'tcp' });
+    expect(Array.isArray(http.aliases)).toBe(true);
+    expect(ns.getServByName('http').port).toBe(80);
+    const https = ns.getServByPort(443, 'tcp');
+    expect(https).toMatchObject({ name: 'https', port: 443, proto: 'tcp' });
+    expect(ns.getServByPort(53, 'udp').name).toBe('domain');
+    const e = catchError(() => ns.getServByName('no-such-service', 'tcp'));
+    expect(e.code).toBe('ENOENT');
+    expect(e.syscall).toBe('getservbyname');
+    expect(catchError(() => ns.getServByPort(1, 'no-such-proto')).code).toBe('ENOENT');
+  });
+
+  it('protocols', () => {
+    expect(ns.getProtoByName('udp')).toBe(17);
+    expect(ns.getProtoByName('tcp')).toBe(6);
+    expect(catchError(() => ns.getProtoByName('no-such-protocol')).code).toBe('ENOENT');
+  });
+
+  it('host entries by address and by name; the host name', () => {
+    const byAddr = ns.getHostByAddr('127.0.0.1');
+    expect(byAddr.name).toBe('localhost');
+    expect(byAddr.addrtype).toBe(AF_INET);
+    expect(byAddr.length).toBe(4);
+    expect(byAddr.addrList).toContain('127.0.0.1');
+    const byName = ns.getHostByName('localhost');
+    expect(byName).toMatchObject({ addrtype: AF_INET, length: 4 });
+    expect(byName.addrList).toContain('127.0.0.1');
+    expect(catchError(() => ns.getHostByAddr('not-an-address')).code).toBe('EINVAL');
+    expect(catchError(() => ns.getHostByName('no-such-host.invalid')).code).toBe('EAI_NONAME');
+    expect(ns.getHostname()).toBe(os.hostname());
+  });
+});
+
+describe('conversions, errors and the module', () => {
+  it('byte order, enums and address text', () => {
+    expect(ns.htons(0x1234)).toBe(0x3412);
+    expect(ns.ntohs(0x3412)).toBe(0x1234);
+    expect(ns.htonl(0x01020304)).toBe(0x04030201);
+    expect(ns.ntohl(0xfffefdfc)).toBe(0xfcfdfeff);
+    expect(ns.inetNtoa(ns.htonl(0x7f000001))).toBe('127.0.0.1');
+    expect(ns.toKnownDomain(ns.toInt(AF_INET6, ns.Domain))).toBe(AF_INET6);
+    expect(ns.toKnownDomain(ns.domainToInt(AF_UNIX))).toBe(AF_UNIX);
+    expect(ns.toKnownDomain(12345)).toBeNull();
+    expect(ns.toInt(99, 'domain')).toBe(-1);
+    expect(ns.protocolToInt(ns.IPPROTO_UDP)).toBe(17);
+    expect(ns.protocolToInt(ns.IPPROTO_IPV6)).toBe(41);
+    expect(ns.toSockType(IPPROTO_TCP)).toBe(SOCK_STREAM);
+    expect(ns.toSockType(IPPROTO_UDP)).toBe(SOCK_DGRAM);
+    expect(ns.toSockType(IPPROTO_ICMP)).toBe(SOCK_RAW);
+    expect(ns.portToString(8080)).toBe('8080');
+    expect(ns.getAddrString('::ffff:10.1.2.3')).toBe('10.1.2.3');
+    expect(ns.getAddrString({ address: '::1', port: 1 })).toBe('::1');
+    expect(ns.getAddrString({ path: '/tmp/x.sock' })).toBe('unix');
+  });
+
+  it('every ErrorCode has its name; strerror gives sentences', () => {
+    for (const [name, code] of Object.entries(ns.ErrorCode)) expect(ns.errName(code)).toBe(name);
+    expect(ns.errName(-4242)).toBe('EUNKNOWN');
+    expect(ns.strerror(ns.ErrorCode.ECONNREFUSED)).toMatch(/refused/i);
+    expect(ns.errorFromNative(0)).toBe(0);
+  });
+
+  it('constants are frozen numbers; version matches package.json', () => {
+    expect(Object.isFrozen(ns.Domain) && Object.isFrozen(ns.SockType) && Object.isFrozen(ns.Protocol)).toBe(true);
+    expect(ns.Domain).toEqual({ AF_UNSPEC: 0, AF_UNIX: 1, AF_INET: 2, AF_INET6: 23 });
+    expect(ns.osInvalidSocket).toBe(-1);
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    expect(ns.version()).toBe(pkg.version);
+  });
+
+  const script = `
+    import * as ns from ${JSON.stringify(path.join(root, 'js/index.js'))};
+    const s = ns.createNativeSocket(); ns.bindAddr(s, '127.0.0.1', 0); ns.listen(s);
+    const c = ns.createNativeSocket(); ns.connect(c, '127.0.0.1', ns.getSockName(s));
+    const a = ns.accept(s).socket; ns.send(c, 'bye'); console.log(ns.recv(a, 3).toString());`;
+
+  it('a process that never calls closeHost still exits by itself', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-exit-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'main.mjs'), script);
+      const out = execFileSync(process.execPath, [path.join(dir, 'main.mjs')], { timeout: 20_000 });
+      expect(out.toString().trim()).toBe('bye');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('works from `node --input-type=module -e` (the host worker must not inherit --input-type)', () => {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 });
+    expect(out.toString().trim()).toBe('bye');
+  });
+
+  it('closeHost stops the worker; the next call loads a fresh instance', async () => {
+    const s = ns.createNativeSocket();
+    expect(ns.openSockets()).toBeGreaterThan(0);
+    await ns.closeHost();
+    expect(ns.openSockets()).toBe(0);
+    expect(catchError(() => ns.close(s)).code).toBe('EBADF');
+    const again = ns.createNativeSocket();
+    expect(ns.openSockets()).toBe(1);
+    ns.close(again);
+  });
+});
