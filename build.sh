@@ -128,22 +128,23 @@ WASI_ADDON_CFLAGS="-std=c11 -D_GNU_SOURCE -O2 $WARNINGS -Icsrc/wasi/include"
 # wasm-ld's default stack is 64 KiB, and an overflow silently corrupts data.
 WASI_STACK="-Wl,-z,stack-size=1048576"
 
-# Sets WASI_CC and WASI_AR: the WASI SDK at $WASI_SDK_PATH when set, else
-# Debian's clang with its wasi-libc.
+# Sets WASI_CC (an array: the compiler and its target) and WASI_AR: the WASI
+# SDK at $WASI_SDK_PATH when set, else Debian's clang with its wasi-libc.
 ensure_wasi_tools() {
   if [[ -n ${WASI_SDK_PATH:-} ]]; then
     if [[ ! -x $WASI_SDK_PATH/bin/clang ]]; then
       say "build.sh: WASI_SDK_PATH=$WASI_SDK_PATH has no bin/clang"
       exit 1
     fi
-    WASI_CC="$WASI_SDK_PATH/bin/clang --target=wasm32-wasi --sysroot=$WASI_SDK_PATH/share/wasi-sysroot"
+    WASI_CC=("$WASI_SDK_PATH/bin/clang" --target=wasm32-wasi
+      "--sysroot=$WASI_SDK_PATH/share/wasi-sysroot")
     WASI_AR=$WASI_SDK_PATH/bin/llvm-ar
     return
   fi
   ensure_packages clang-16:clang-16 wasm-ld-16:lld-16 llvm-ar-16:llvm-16 \
     /usr/include/wasm32-wasi/stdio.h:wasi-libc \
     /usr/lib/llvm-16/lib/clang/16/lib/wasi/libclang_rt.builtins-wasm32.a:libclang-rt-16-dev-wasm32
-  WASI_CC="clang-16 --target=wasm32-wasi"
+  WASI_CC=(clang-16 --target=wasm32-wasi)
   WASI_AR=llvm-ar-16
 }
 
@@ -157,7 +158,7 @@ compile_wasi() {
   for src in "$@"; do
     o=$dir/$(basename "${src%.c}").o
     # shellcheck disable=SC2086
-    $WASI_CC $flags -c "$src" -o "$o"
+    "${WASI_CC[@]}" $flags -c "$src" -o "$o"
     WASI_OBJECTS+=("$o")
   done
 }
@@ -183,43 +184,57 @@ install_wasi_headers() {
   cp -R csrc/wasi/include/. wasm/include/
 }
 
-build_wasi() {
-  local core_objects addon_objects exports=() name
-  ensure_wasi_tools
-  check_wasi_exports
+# wasm/lib/libnativesockets.a (core + POSIX backend) and
+# libnativesockets_wasi.a (the add-on); their objects go to WASI_CORE_OBJECTS
+# and WASI_ADDON_OBJECTS for the reactor.
+build_wasi_libraries() {
   compile_wasi "$WASI_OUT/obj/core" "$WASI_CORE_CFLAGS" "${CORE_SOURCES[@]}"
-  core_objects=("${WASI_OBJECTS[@]}")
+  WASI_CORE_OBJECTS=("${WASI_OBJECTS[@]}")
   compile_wasi "$WASI_OUT/obj/addon" "$WASI_ADDON_CFLAGS" csrc/wasi/src/*.c
-  addon_objects=("${WASI_OBJECTS[@]}")
+  WASI_ADDON_OBJECTS=("${WASI_OBJECTS[@]}")
   mkdir -p wasm/lib
   rm -f wasm/lib/libnativesockets.a wasm/lib/libnativesockets_wasi.a
-  $WASI_AR rcs wasm/lib/libnativesockets.a "${core_objects[@]}"
-  $WASI_AR rcs wasm/lib/libnativesockets_wasi.a "${addon_objects[@]}"
-  install_wasi_headers
+  $WASI_AR rcs wasm/lib/libnativesockets.a "${WASI_CORE_OBJECTS[@]}"
+  $WASI_AR rcs wasm/lib/libnativesockets_wasi.a "${WASI_ADDON_OBJECTS[@]}"
+}
 
+# wasm/nativesockets.wasm: a reactor exporting wasm/exports.txt and nothing
+# else, optimised and without debug information.
+link_wasi_reactor() {
+  local exports=() name
   while read -r name; do
     [[ -z $name || $name == \#* ]] || exports+=("-Wl,--export=$name")
   done < wasm/exports.txt
-  # shellcheck disable=SC2086
-  $WASI_CC -O2 -mexec-model=reactor $WASI_STACK -Wl,--strip-all \
-    "${exports[@]}" "${core_objects[@]}" "${addon_objects[@]}" \
+  "${WASI_CC[@]}" -O2 -mexec-model=reactor $WASI_STACK -Wl,--strip-all \
+    "${exports[@]}" "${WASI_CORE_OBJECTS[@]}" "${WASI_ADDON_OBJECTS[@]}" \
     -o wasm/nativesockets.wasm
+}
 
-  # The suite and the POSIX example are built as a user would: against
-  # wasm/include and wasm/lib, the add-on after the library so that its
-  # accept/send/getsockopt take the place of wasi-libc's.
-  local user=(-Iwasm/include $WASI_STACK) tests
+# The C suite and posix-echo, built as a user would: against wasm/include and
+# wasm/lib. The add-on comes before wasi-libc (which the driver links last),
+# so its accept, send, recv and getsockopt are the ones linked.
+build_wasi_programs() {
+  local user=(-Iwasm/include "$WASI_STACK") tests
   mapfile -t tests < <(suite_sources wasi)
   # shellcheck disable=SC2086
-  $WASI_CC -std=c99 -D_GNU_SOURCE -O2 $WARNINGS "${user[@]}" -Itest/c \
+  "${WASI_CC[@]}" -std=c99 -D_GNU_SOURCE -O2 $WARNINGS "${user[@]}" -Itest/c \
     "${tests[@]}" -Lwasm/lib -lnativesockets -lnativesockets_wasi \
     -o "$WASI_OUT/test-c.wasm"
   # shellcheck disable=SC2086
-  $WASI_CC -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $WARNINGS "${user[@]}" \
+  "${WASI_CC[@]}" -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $WARNINGS "${user[@]}" \
     test/js/guests/posix_echo.c -Lwasm/lib -lnativesockets_wasi \
     -o "$WASI_OUT/posix-echo.wasm"
+}
+
+build_wasi() {
+  ensure_wasi_tools
+  check_wasi_exports
+  build_wasi_libraries
+  install_wasi_headers
+  link_wasi_reactor
+  build_wasi_programs
   say "build.sh: wasm/nativesockets.wasm ($(wc -c < wasm/nativesockets.wasm) bytes), wasm/lib, wasm/include"
-  say "build.sh: $WASI_OUT/test-c.wasm, $WASI_OUT/posix-echo.wasm"
+  say "build.sh: build/wasi/test-c.wasm, build/wasi/posix-echo.wasm"
 }
 
 # ---- tests --------------------------------------------------------------
@@ -297,6 +312,6 @@ case ${1:-} in
   demo) cmd_demo ;;
   wasi) build_wasi ;;
   install) cmd_install ;;
-  clean) rm -rf "$BUILD" ;;
+  clean) rm -rf "$BUILD" wasm/*.wasm wasm/lib wasm/include ;;
   *) usage ;;
 esac
