@@ -163,7 +163,10 @@ int getaddrinfo(const char *__restrict node, const char *__restrict service,
     return EAI_SYSTEM;
   }
   *res = NULL;
-  if (node == NULL && service == NULL) return EAI_NONAME;
+  /* The ABI takes an empty string for an absent one; glibc refuses an empty
+   * node, and so does this. */
+  if ((node == NULL && service == NULL) || (node != NULL && node[0] == '\0'))
+    return EAI_NONAME;
   rc = abi_hints(hints, abi);
   if (rc != 0) return rc;
   canon[0] = '\0';
