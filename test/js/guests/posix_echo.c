@@ -1,6 +1,7 @@
 /* A plain POSIX program, written without the ns_* API, that serves itself
  * over loopback: it resolves with getaddrinfo, listens, connects without
- * blocking and waits in poll, accepts, and echoes one message back.
+ * blocking and waits in poll, accepts, and echoes one message back, with
+ * MSG_NOSIGNAL on every send and one MSG_DONTWAIT receive.
  *
  * Built for wasm32-wasi against the WASI add-on alone (./build.sh wasi makes
  * build/wasi/posix-echo.wasm), it shows that ordinary socket code runs under
@@ -167,9 +168,22 @@ static int send_all(int fd, const char *buf, size_t len) {
   return 0;
 }
 
+/* Nothing has been sent yet: a MSG_DONTWAIT receive must not wait. */
+static int check_dontwait(int fd) {
+  char byte;
+  if (recv(fd, &byte, 1, MSG_DONTWAIT) != -1 ||
+      (errno != EAGAIN && errno != EWOULDBLOCK)) {
+    fprintf(stderr, "posix-echo: recv(MSG_DONTWAIT) on an idle socket: %s\n",
+            strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
 /* Client sends, server echoes, client checks; then an orderly close. */
 static int echo(int client, int server) {
   char at_server[sizeof(message)], at_client[sizeof(message)];
+  if (check_dontwait(server) != 0) return -1;
   if (send_all(client, message, sizeof(message)) != 0) return -1;
   if (read_exactly(server, at_server, sizeof(at_server)) != 0) return -1;
   if (send_all(server, at_server, sizeof(at_server)) != 0) return -1;
