@@ -293,10 +293,14 @@ export function createNativeSocketRaw(domain, sockType, protocol = 0, inheritabl
   });
 }
 
-/** Closes a socket; a bad one is EBADF. */
+/** Closes a socket; a bad one is EBADF, a descriptor that is not a socket ENOTSOCK. */
 export function close(sock) {
   socketArg(sock);
-  call((x) => check(x.ns_close(sock), 'close'));
+  call((x, f) => {
+    // Only sockets: the instance's other descriptors (stdio) stay open.
+    if (x.ns_get_sock_domain(sock, f.zeroed(4)) === ErrorCode.ENOTSOCK) check(ErrorCode.ENOTSOCK, 'close');
+    check(x.ns_close(sock), 'close');
+  });
 }
 
 export function setInheritable(sock, inheritable) {

@@ -1,6 +1,7 @@
 // The wasm instance behind the JS API: loading it, guest memory, argument
 // checks and errors. Internal: js/index.js is the public module.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { instantiateReactor } from './host/index.js';
@@ -25,6 +26,20 @@ const REQUIRED = [
 
 let state = null;
 let defaultModule = null;
+let devNull = null;
+
+// The library prints nothing, and the JS API's descriptors are sockets only:
+// the instance's stdio are the null device, opened once per process, so that
+// no call on descriptors 0–2 (setBlocking(1, false), say) can touch the
+// process's own stdin, stdout or stderr.
+function nullStdio() {
+  if (devNull === null) {
+    const read = fs.openSync(os.devNull, 'r');
+    const write = fs.openSync(os.devNull, 'w');
+    devNull = { stdin: read, stdout: write, stderr: write };
+  }
+  return devNull;
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -59,7 +74,7 @@ export function load(options = {}) {
     return state;
   }
   const module = compile(options.wasm);
-  const { exports, host } = instantiateReactor(module);
+  const { exports, host } = instantiateReactor(module, nullStdio());
   const missing = REQUIRED.filter((name) => !(name in exports));
   if (missing.length > 0) {
     host.close();

@@ -2,8 +2,14 @@
 // opened descriptors, huge lengths. Each is a clear TypeError, RangeError or
 // NativeSocketsError; afterwards the library still works, nothing leaked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as ns from '../../js/index.js';
 
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { AF_INET, SOCK_STREAM, SOCK_DGRAM, SOL_SOCKET, SO_REUSEADDR, NativeSocketsError } = ns;
 
 function thrown(fn) {
@@ -213,6 +219,29 @@ describe('closed and never-opened descriptors', () => {
       const e = thrown(() => ns.recv(fd, 10));
       expect(e).toBeInstanceOf(NativeSocketsError);
       expect(['ENOTSOCK', 'EBADF']).toContain(e.code);
+    }
+  });
+
+  it("stdio descriptors are not sockets: close is ENOTSOCK and the process's own stdio is untouched", () => {
+    const script = `
+      import * as ns from ${JSON.stringify(path.join(root, 'js/index.js'))};
+      const codes = [];
+      for (const fd of [0, 1, 2]) {
+        try { ns.close(fd); codes.push('closed'); } catch (e) { codes.push(e.code); }
+        try { ns.setBlocking(fd, false); } catch (e) { codes.push(e.code); }
+      }
+      console.log(codes.join(' '));
+      console.error('stderr works');`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-stdio-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'main.mjs'), script);
+      const r = spawnSync(process.execPath, [path.join(dir, 'main.mjs')], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(0);
+      expect(r.stdout.trim().split(' ').slice(0, 1)).toEqual(['ENOTSOCK']);
+      expect(r.stdout).not.toMatch(/closed/);
+      expect(r.stderr.trim()).toBe('stderr works');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

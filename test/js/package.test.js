@@ -36,9 +36,10 @@ afterAll(() => {
 });
 
 describe('the npm package', () => {
-  it('ships the JS API, the host, the wasm module and its ABI, and no tests or C sources', () => {
+  it('ships the JS API, the host, the wasm module, its ABI, the WASI add-on for C users, and no tests or C sources', () => {
     const listing = JSON.parse(sh(npm, ['pack', '--dry-run', '--json'], root))[0].files.map((f) => f.path);
-    for (const f of ['js/index.js', 'js/index.d.ts', 'js/cli.js', 'js/host/index.js', 'wasm/nativesockets.wasm', 'wasm/ABI.md', 'README.md', 'package.json']) {
+    for (const f of ['js/index.js', 'js/index.d.ts', 'js/cli.js', 'js/host/index.js', 'wasm/nativesockets.wasm', 'wasm/ABI.md',
+      'wasm/include/nativesockets.h', 'wasm/include/netdb.h', 'wasm/lib/libnativesockets.a', 'README.md', 'package.json']) {
       expect(listing).toContain(f);
     }
     expect(listing.some((f) => f.startsWith('js/host/worker/'))).toBe(true);
