@@ -174,8 +174,8 @@ describe('TCP', () => {
     expect(e.description).toBe(ns.strerror(-9));
   });
 
-  it('300 connections in a row, each to a fresh listener, all succeed', () => {
-    for (let i = 0; i < 300; i++) {
+  it('1000 connections in a row, each to a fresh listener, all succeed', () => {
+    for (let i = 0; i < 1000; i++) {
       const server = ns.createNativeSocket();
       const client = ns.createNativeSocket();
       try {
