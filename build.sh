@@ -224,6 +224,15 @@ build_wasi_programs() {
   "${WASI_CC[@]}" -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $WARNINGS "${user[@]}" \
     test/js/guests/posix_echo.c -Lwasm/lib -lnativesockets_wasi \
     -o "$WASI_OUT/posix-echo.wasm"
+  # The hostile guest calls the imports itself: no add-on, no library.
+  # shellcheck disable=SC2086
+  "${WASI_CC[@]}" -std=c11 -O2 $WARNINGS -mexec-model=reactor \
+    test/js/guests/hostile.c -o "$WASI_OUT/hostile.wasm"
+  # The native demo's very source, for the host to run under Node.
+  # shellcheck disable=SC2086
+  "${WASI_CC[@]}" -std=c99 -D_GNU_SOURCE -O2 $WARNINGS "${user[@]}" \
+    examples/demo.c -Lwasm/lib -lnativesockets -lnativesockets_wasi \
+    -o "$WASI_OUT/demo.wasm"
 }
 
 build_wasi() {
@@ -234,7 +243,15 @@ build_wasi() {
   link_wasi_reactor
   build_wasi_programs
   say "build.sh: wasm/nativesockets.wasm ($(wc -c < wasm/nativesockets.wasm) bytes), wasm/lib, wasm/include"
-  say "build.sh: build/wasi/test-c.wasm, build/wasi/posix-echo.wasm"
+  say "build.sh: build/wasi/{test-c,posix-echo,hostile,demo}.wasm"
+}
+
+ensure_node() {
+  ensure_packages node:nodejs npm:npm
+  if [[ ! -d node_modules/vitest ]]; then
+    say "build.sh: npm ci"
+    npm ci --no-audit --no-fund --loglevel=error >&2
+  fi
 }
 
 # ---- tests --------------------------------------------------------------
@@ -286,6 +303,13 @@ cmd_test() {
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_suite "c asan+ubsan" "$BUILD/native/test-c-sanitized"
   run_suite "install + pkg-config" env CC="$CC" bash test/install/run.sh
+  build_wasi
+  ensure_node
+  # No signals in WASI, so the suite's own watchdog cannot fire: time it here.
+  run_suite "c wasi (node host)" timeout 600 node js/host/run-wasi.js "$WASI_OUT/test-c.wasm"
+  run_suite "js (vitest)" bash -c 'npx vitest run --reporter=default \
+    --reporter=json --outputFile.json=build/logs/vitest.json test/js;
+    node test/js/summary.mjs build/logs/vitest.json'
   say ""
   say "==== summary"
   printf '%s\n' "${SUMMARY[@]}"
@@ -298,7 +322,16 @@ cmd_demo() {
   # shellcheck disable=SC2086
   $CC -std=c99 -D_GNU_SOURCE $WARNINGS -Icsrc/include examples/demo.c \
     "$BUILD/native/libnativesockets.a" -o "$BUILD/native/demo"
+  say "==== the demo, native"
   "$BUILD/native/demo"
+  build_wasi
+  ensure_node
+  say ""
+  say "==== the same demo.c built for wasm32-wasi, run by the Node host"
+  node js/host/run-wasi.js "$WASI_OUT/demo.wasm"
+  say ""
+  say "==== the JS API (npm package) on wasm/nativesockets.wasm"
+  node examples/demo.mjs
 }
 
 usage() {

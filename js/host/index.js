@@ -62,6 +62,9 @@ export class SocketHost {
     const { port1, port2 } = new MessageChannel();
     this.worker = new Worker(new URL('./worker/main.js', import.meta.url), {
       workerData: { control, port: port2 }, transferList: [port2],
+      // Flags meant for the main script (e.g. --input-type) can stop a
+      // worker from starting at all.
+      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
     });
     this.worker.unref();
     this.channel = new GuestChannel(new Int32Array(control), port1, (msg) => this.sockets.notice(msg));

@@ -24,6 +24,7 @@ export const H_TX_HEAD = 4;
 export const H_TX_TAIL = 5;
 export const H_ACC_HEAD = 6; // accept queue of a listener (ids)
 export const H_ACC_TAIL = 7;
+export const H_TX_DONE = 8; // send counter the kernel has taken (write callbacks)
 export const LOCAL_ADDR_OFFSET = 64;
 export const PEER_ADDR_OFFSET = 200;
 export const ACC_BASE_WORD = 128;

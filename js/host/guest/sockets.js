@@ -12,7 +12,7 @@ import {
   ACC_BASE_WORD, ACC_CAP, DGRAM_RING, F_ACC_OVERFLOW, F_CLAIMED, F_CONNECTED,
   F_CONNECTING, F_KICKED, F_LISTENING, F_LOCAL, F_PEER, F_RX_EOF, F_RX_PAUSED,
   F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FLAGS, H_RX_HEAD, H_RX_TAIL,
-  H_TX_HEAD, H_TX_TAIL, HEADER_BYTES, LOCAL_ADDR_OFFSET, MAX_DATAGRAM,
+  H_TX_DONE, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES, LOCAL_ADDR_OFFSET, MAX_DATAGRAM,
   PEER_ADDR_OFFSET,
 } from '../layout.js';
 import {
@@ -360,9 +360,22 @@ export class SocketLayer {
       if (n === 0) break;
       sent += n;
       this._kick(sock);
+      if (sock.flags() & F_RX_EOF) this._writeThrough(sock);
       if (sock.nonblock) break;
     }
     return { errno: 0, n: sent };
+  }
+
+  // Once the peer has finished, it may be gone: wait until the kernel has
+  // taken the bytes, so a reset it answers with fails the next send, as on
+  // a kernel where loopback delivers the reset within the write.
+  _writeThrough(sock) {
+    const head = Atomics.load(sock.hdr, H_TX_HEAD);
+    this._block(sock, () => {
+      if (Atomics.load(sock.hdr, H_TX_DONE) === head) return 0;
+      if (Atomics.load(sock.hdr, H_ERROR) !== 0 || (sock.flags() & F_TX_DEAD)) return 0;
+      return undefined;
+    }, true);
   }
 
   _writeStream(sock, srcs, skip) {

@@ -13,7 +13,7 @@ import { AF_INET6, AF_UNIX, anyAddress, fromNode, nodeHost } from '../addresses.
 import {
   ACC_BASE_WORD, ACC_CAP, F_ACC_OVERFLOW, F_CLAIMED, F_CONNECTED, F_CONNECTING,
   F_LISTENING, F_RX_EOF, F_RX_PAUSED, F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL,
-  H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES, STREAM_RING,
+  H_RX_HEAD, H_RX_TAIL, H_TX_DONE, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES, STREAM_RING,
 } from '../layout.js';
 import { streamWrite } from '../rings.js';
 
@@ -131,8 +131,10 @@ export class StreamEndpoint extends Endpoint {
       this._adopt(sock);
       sock.once('connect', () => {
         this._recordAddresses(sock, addr);
-        this.clearFlags(F_CONNECTING);
+        // Connected before not-connecting: a guest looking in between
+        // must never see neither.
         this.setFlags(F_CONNECTED);
+        this.clearFlags(F_CONNECTING);
         this.hub.event();
       });
       reply({ errno: 0, data: this.dataSab });
@@ -251,9 +253,14 @@ export class StreamEndpoint extends Endpoint {
       const at = tail & (cap - 1);
       const n = Math.min(used, cap - at);
       const chunk = Buffer.from(tx.subarray(at, at + n)); // a copy: the ring is reused
-      Atomics.store(hdr, H_TX_TAIL, (tail + n) | 0);
+      const done = (tail + n) | 0;
+      Atomics.store(hdr, H_TX_TAIL, done);
       moved = true;
-      if (!sock.write(chunk)) this.txBlocked = true;
+      const written = () => {
+        Atomics.store(hdr, H_TX_DONE, done);
+        this.hub.event();
+      };
+      if (!sock.write(chunk, written)) this.txBlocked = true;
     }
     if (moved) this.hub.event();
     if (this.endAfterFlush && !this.txBlocked && this._txEmpty()) {
@@ -291,9 +298,13 @@ export class StreamEndpoint extends Endpoint {
       else if (sock.connecting) sock.destroy();
       else {
         this.endAfterFlush = true;
-        this.sock.resume();
+        // As a kernel does for a closed socket: data that still arrives
+        // draws a reset (so the peer's writes fail), the peer's FIN ends it.
+        sock.on('data', () => sock.resetAndDestroy());
+        sock.on('end', () => sock.destroy());
+        sock.resume();
         this.flush();
-        // Nothing reads any more; a peer that never closes must not keep us.
+        // A peer that never closes must not keep the socket forever.
         sock.setTimeout(30_000, () => sock.destroy());
       }
     }
