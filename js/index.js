@@ -8,16 +8,19 @@
 // library's negative code, .syscall 'connect'); bad JS arguments are a
 // TypeError or RangeError. Blocking calls block the calling thread.
 import {
-  ADDRSTRLEN, Domain, ErrorCode, HOSTNAME_MAX, Protocol, SockType, native, osInvalidSocket,
+  ADDRSTRLEN, Domain, ErrorCode, Protocol, SockType, native, osInvalidSocket,
 } from './constants.js';
 import { NativeSocketsError } from './errors.js';
 import {
-  MAX_IO, boolArg, bytes, call, check, cstring, cstringArray, dataArg, errNameOf, i32, int32,
+  MAX_IO, boolArg, bytes, call, check, cstring, dataArg, errNameOf, i32, int32,
   integer, lengthArg, libraryError, load, loaded, portArg, socketArg, strerrorOf, stringArg,
   timeoutArg, typeError, u32, uint32, unload, view,
 } from './runtime.js';
 
 export { runWasi } from './host/index.js';
+export {
+  getServByName, getServByPort, getHostByName, getHostByAddr, getHostname, getProtoByName,
+} from './databases.js';
 export { NativeSocketsError, Domain, SockType, Protocol, ErrorCode, osInvalidSocket, MAX_IO };
 
 export const { AF_UNSPEC, AF_UNIX, AF_INET, AF_INET6 } = Domain;
@@ -35,8 +38,6 @@ export const {
 export const constants = native;
 
 // Layouts on wasm32 (4-byte pointers and size_t).
-const SERVENT_SIZE = 20; // name, aliases, alias_count, port (u16), proto
-const HOSTENT_SIZE = 28; // name, aliases, alias_count, addrtype, length, addr_list, addr_count
 const AI = { family: 4, socktype: 8, protocol: 12, addrlen: 16, addr: 20, canonname: 24, next: 28 };
 const SOCKADDR_MAX = 256; // more than any sockaddr of the target (sockaddr_un: 110)
 const MAX_SELECT = 65536;
@@ -576,95 +577,5 @@ export function getAddrInfo(address, port = 0, domain = AF_INET, sockType = SOCK
       out.push(entry);
     }
     return out;
-  });
-}
-
-function servent(x, p) {
-  return {
-    name: cstring(x, u32(x, p)),
-    aliases: cstringArray(x, u32(x, p + 4), u32(x, p + 8)),
-    port: view(x).getUint16(p + 12, true),
-    proto: cstring(x, u32(x, p + 16)),
-  };
-}
-
-function hostent(x, p) {
-  return {
-    name: cstring(x, u32(x, p)),
-    aliases: cstringArray(x, u32(x, p + 4), u32(x, p + 8)),
-    addrtype: i32(x, p + 12),
-    length: i32(x, p + 16),
-    addrList: cstringArray(x, u32(x, p + 20), u32(x, p + 24)),
-  };
-}
-
-function optionalProto(proto) {
-  return proto === undefined || proto === null ? null : stringArg('proto', proto);
-}
-
-/** A services entry: { name, aliases, port, proto }; port in host order. proto omitted: any. */
-export function getServByName(name, proto) {
-  stringArg('name', name);
-  proto = optionalProto(proto);
-  return call((x, f) => {
-    const ent = f.zeroed(SERVENT_SIZE);
-    f.defer(() => x.ns_servent_free(ent));
-    check(x.ns_get_serv_by_name(f.cstr(name), proto === null ? 0 : f.cstr(proto), ent), 'getservbyname',
-      { detail: proto === null ? name : `${name}/${proto}` });
-    return servent(x, ent);
-  });
-}
-
-/** A services entry by port (host order, 0–65535). */
-export function getServByPort(port, proto) {
-  portArg(port);
-  proto = optionalProto(proto);
-  return call((x, f) => {
-    const ent = f.zeroed(SERVENT_SIZE);
-    f.defer(() => x.ns_servent_free(ent));
-    check(x.ns_get_serv_by_port(port, proto === null ? 0 : f.cstr(proto), ent), 'getservbyport',
-      { detail: proto === null ? String(port) : `${port}/${proto}` });
-    return servent(x, ent);
-  });
-}
-
-/** A host entry { name, aliases, addrtype, length, addrList } for a name. */
-export function getHostByName(name) {
-  stringArg('name', name);
-  return call((x, f) => {
-    const ent = f.zeroed(HOSTENT_SIZE);
-    f.defer(() => x.ns_hostent_free(ent));
-    check(x.ns_get_host_by_name(f.cstr(name), ent), 'gethostbyname', { detail: name, hostname: name });
-    return hostent(x, ent);
-  });
-}
-
-/** The host entry of an IPv4 or IPv6 literal. */
-export function getHostByAddr(ip) {
-  stringArg('ip', ip);
-  return call((x, f) => {
-    const ent = f.zeroed(HOSTENT_SIZE);
-    f.defer(() => x.ns_hostent_free(ent));
-    check(x.ns_get_host_by_addr(f.cstr(ip), ent), 'gethostbyaddr', { detail: ip, address: ip });
-    return hostent(x, ent);
-  });
-}
-
-/** This machine's host name. */
-export function getHostname() {
-  return call((x, f) => {
-    const buf = f.zeroed(HOSTNAME_MAX);
-    check(x.ns_get_hostname(buf, HOSTNAME_MAX), 'gethostname');
-    return cstring(x, buf);
-  });
-}
-
-/** The protocol number of a name ("udp" → 17); unknown → ENOENT. */
-export function getProtoByName(name) {
-  stringArg('name', name);
-  return call((x, f) => {
-    const out = f.zeroed(4);
-    check(x.ns_get_proto_by_name(f.cstr(name), out), 'getprotobyname', { detail: name });
-    return i32(x, out);
   });
 }

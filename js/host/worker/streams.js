@@ -183,11 +183,11 @@ export class StreamEndpoint extends Endpoint {
     }
   }
 
+  // A failed connect or a broken connection: the error is reported once,
+  // then reads see the end and writes EPIPE.
   _fail(errno) {
-    const wasConnecting = this.hasFlags(F_CONNECTING);
     this.setError(errno);
-    this.setFlags(F_TX_DEAD | (wasConnecting ? 0 : F_RX_EOF));
-    if (wasConnecting) this.setFlags(F_RX_EOF);
+    this.setFlags(F_TX_DEAD | F_RX_EOF);
     this.clearFlags(F_CONNECTING);
     this.hub.event();
   }
