@@ -2,6 +2,7 @@
 // non-blocking use, select, options, addresses and the shape of errors
 // (lookups.test.js: the resolver, databases, conversions, the module).
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { catchError } from './catch-error.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,15 +57,6 @@ function closedPort() {
   const { sock, port } = listener();
   ns.close(sock);
   return port;
-}
-
-function catchError(fn) {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to throw');
 }
 
 describe('TCP', () => {

@@ -2,6 +2,7 @@
 // services/protocols/hosts databases, byte order and enum conversions,
 // error names, constants, and the module's life cycle (closeHost, exiting).
 import { afterAll, describe, expect, it } from 'vitest';
+import { catchError } from './catch-error.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,15 +18,6 @@ const {
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 afterAll(() => ns.closeHost());
-
-function catchError(fn) {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe('resolver and databases', () => {
   it('getAddrInfo: localhost, literals, the port and the kind of socket', () => {
