@@ -3,6 +3,7 @@ import os from 'node:os';
 import { E, EAI } from '../errno.js';
 import { ADDR_SIZE, decodeAddress, encodeAddress } from '../addresses.js';
 import { errnoOf, guarded } from './guard.js';
+import { handOverSocket } from './fd-table.js';
 import { GuestInvalid } from '../memory.js';
 
 export const MODULE = 'nativesockets_v1';
@@ -56,13 +57,7 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
       memory.view(fdOut, 4);
       const res = sockets.create(family, type, protocol, (flags & 1) !== 0);
       if (res.errno) return res.errno;
-      const fd = fds.add({ kind: 'socket', sock: res.sock });
-      if (fd < 0) {
-        sockets.close(res.sock);
-        return E.MFILE;
-      }
-      memory.setU32(fdOut, fd);
-      return 0;
+      return handOverSocket({ fds, sockets, memory }, res.sock, fdOut);
     },
 
     socket_bind(fd, addrPtr, addrLen) {
@@ -209,15 +204,5 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
     },
   };
 
-  const wrappedResolver = {};
-  for (const [name, fn] of Object.entries(resolverCalls)) {
-    wrappedResolver[name] = (...args) => {
-      try {
-        return fn(...args);
-      } catch (err) {
-        return -errnoOf(err);
-      }
-    };
-  }
-  return { ...guarded(socketCalls), ...wrappedResolver };
+  return { ...guarded(socketCalls), ...guarded(resolverCalls, (err) => -errnoOf(err)) };
 }

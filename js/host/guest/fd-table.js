@@ -2,6 +2,8 @@
 // preopens, opened files) and sockets, lowest free number first, as POSIX
 // hands them out. node:wasi keeps its own numbers; this table maps ours.
 
+import { E } from '../errno.js';
+
 export const MAX_DESCRIPTORS = 65536;
 
 export class FdTable {
@@ -44,4 +46,18 @@ export class FdTable {
   countSockets() {
     return this.entries.filter((e) => e && e.kind === 'socket').length;
   }
+}
+
+/**
+ * Gives the guest a descriptor for a new socket and writes it at `fdOut`;
+ * when the table is full the socket is closed and the answer is EMFILE.
+ */
+export function handOverSocket({ fds, sockets, memory }, sock, fdOut) {
+  const fd = fds.add({ kind: 'socket', sock });
+  if (fd < 0) {
+    sockets.close(sock);
+    return E.MFILE;
+  }
+  memory.setU32(fdOut, fd);
+  return 0;
 }

@@ -13,15 +13,18 @@ export function errnoOf(err) {
   return E.IO;
 }
 
-/** Wraps every function of `imports` so it returns an errno on a fault. */
-export function guarded(imports) {
+/**
+ * Wraps every function of `imports` so a fault becomes its answer:
+ * `onFault(err)`, by default the errno.
+ */
+export function guarded(imports, onFault = errnoOf) {
   const out = {};
   for (const [name, fn] of Object.entries(imports)) {
     out[name] = (...args) => {
       try {
         return fn(...args);
       } catch (err) {
-        return errnoOf(err);
+        return onFault(err);
       }
     };
   }

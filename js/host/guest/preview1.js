@@ -4,6 +4,7 @@
 import { E } from '../errno.js';
 import { guarded } from './guard.js';
 import { pollOneoff } from './poll.js';
+import { handOverSocket } from './fd-table.js';
 
 const FILETYPE_SOCKET_DGRAM = 5;
 const FILETYPE_SOCKET_STREAM = 6;
@@ -131,13 +132,7 @@ export function preview1Imports({ wasi, memory, fds, sockets }) {
       memory.view(fdOut, 4);
       const res = sockets.accept(sock, (flags & FDFLAGS_NONBLOCK) !== 0);
       if (res.errno) return res.errno;
-      const newFd = fds.add({ kind: 'socket', sock: res.sock });
-      if (newFd < 0) {
-        sockets.close(res.sock);
-        return E.MFILE;
-      }
-      memory.setU32(fdOut, newFd);
-      return 0;
+      return handOverSocket({ fds, sockets, memory }, res.sock, fdOut);
     },
 
     sock_recv(fd, iovs, count, riFlags, lenOut, roFlagsOut) {
