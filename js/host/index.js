@@ -104,6 +104,12 @@ export class SocketHost {
     return this.fds.countSockets();
   }
 
+  /** One request to the worker and its answer, doing nothing: the cost of
+   * the blocking round trip that bind, connect and lookups pay. */
+  ping() {
+    return this.channel.request({ op: 'ping' });
+  }
+
   /** Asks the worker something for tests: 'count' or 'exit'. */
   debug(what, extra = {}) {
     return this.channel.request({ op: 'debug', what, ...extra });

@@ -53,6 +53,7 @@ function handle(msg) {
       case 'resolve': return resolve(msg, reply);
       case 'nameinfo': return nameInfo(msg, reply);
       case 'debug': return debug(msg, reply);
+      case 'ping': return reply({ errno: 0 });
       default: break;
     }
     const ep = endpoints.get(msg.id);
