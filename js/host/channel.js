@@ -19,7 +19,7 @@ const STALL_MS = 10_000;
 const BOOT_MS = 30_000; // before its first heartbeat the worker is still starting
 // Spin this long before sleeping when an answer is imminent: a futex wake-up
 // costs tens of microseconds, a spin on shared memory well under one.
-const SPIN_NS = 30_000n;
+const SPIN_MS = 0.03;
 
 export class GuestChannel {
   /**
@@ -108,8 +108,8 @@ export class GuestChannel {
   }
 
   _spin(index, seen) {
-    const until = process.hrtime.bigint() + SPIN_NS;
-    while (process.hrtime.bigint() < until) {
+    const until = performance.now() + SPIN_MS;
+    while (performance.now() < until) {
       if (Atomics.load(this.ctrl, index) !== seen) return true;
     }
     return false;

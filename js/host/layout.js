@@ -25,6 +25,12 @@ export const H_TX_TAIL = 5;
 export const H_ACC_HEAD = 6; // accept queue of a listener (ids)
 export const H_ACC_TAIL = 7;
 export const H_TX_DONE = 8; // send counter the kernel has taken (write callbacks)
+// The kernel descriptor of a connected stream socket plus one (0: none),
+// which the guest may write to directly while nothing else is queued, and
+// the lease that guards it: 0 free, 1 the guest is writing, 2 revoked for
+// good because the worker is closing the descriptor.
+export const H_FD = 9;
+export const H_FD_LEASE = 10;
 export const LOCAL_ADDR_OFFSET = 64;
 export const PEER_ADDR_OFFSET = 200;
 export const ACC_BASE_WORD = 128;

@@ -3,7 +3,8 @@
 // queued connections, addresses, readiness) and with one request to the
 // worker where Node must act (bind, listen, connect). Results are WASI errno
 // values; blocking calls wait on the control block's event counter.
-import { E } from '../errno.js';
+import fs from 'node:fs';
+import { E, errnoFromNode } from '../errno.js';
 import {
   ADDR_SIZE, AF_INET, AF_INET6, AF_UNIX, anyAddress, decodeAddress,
   encodeAddress, isValidIp,
@@ -11,7 +12,7 @@ import {
 import {
   ACC_BASE_WORD, ACC_CAP, DGRAM_RING, F_ACC_OVERFLOW, F_CLAIMED, F_CONNECTED,
   F_CONNECTING, F_KICKED, F_LISTENING, F_LOCAL, F_PEER, F_RX_EOF, F_RX_PAUSED,
-  F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FLAGS, H_RX_HEAD, H_RX_TAIL,
+  F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FD, H_FD_LEASE, H_FLAGS, H_RX_HEAD, H_RX_TAIL,
   H_TX_DONE, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES, LOCAL_ADDR_OFFSET, MAX_DATAGRAM,
   PEER_ADDR_OFFSET,
 } from '../layout.js';
@@ -342,6 +343,14 @@ export class SocketLayer {
     if (to !== null && (flags & F_CONNECTED)) return { errno: E.ISCONN };
     const total = srcs.reduce((sum, s) => sum + s.length, 0);
     let sent = 0;
+    if (total > 0 && to === null && Atomics.load(sock.hdr, H_FD) !== 0) {
+      // A blocking send lets the worker finish what the ring holds, then
+      // writes directly: one copy fewer than queueing behind it.
+      if (!sock.nonblock) this._awaitSent(sock);
+      sent = this._sendDirect(sock, srcs);
+      if (sent < 0) return { errno: -sent };
+      if (sent === total || (sent > 0 && sock.nonblock)) return { errno: 0, n: sent };
+    }
     while (sent < total || total === 0) {
       const n = this._block(sock, () => {
         const now = sock.flags();
@@ -360,20 +369,48 @@ export class SocketLayer {
       if (n === 0) break;
       sent += n;
       this._kick(sock);
-      if (sock.flags() & F_RX_EOF) this._writeThrough(sock);
+      // Once the peer has finished it may be gone: wait until the kernel has
+      // the bytes, so a reset it answers with fails the next send, as on a
+      // kernel where loopback delivers the reset within the write.
+      if (sock.flags() & F_RX_EOF) this._awaitSent(sock);
       if (sock.nonblock) break;
     }
     return { errno: 0, n: sent };
   }
 
-  // Once the peer has finished, it may be gone: wait until the kernel has
-  // taken the bytes, so a reset it answers with fails the next send, as on
-  // a kernel where loopback delivers the reset within the write.
-  _writeThrough(sock) {
-    const head = Atomics.load(sock.hdr, H_TX_HEAD);
+  // Writes straight to the kernel socket when nothing is queued ahead (the
+  // ring is empty and Node has written all it took): no copy, no wake-up of
+  // the worker. Returns the bytes written, 0 when this path is closed or the
+  // kernel would block (the ring then takes the rest), or -errno.
+  _sendDirect(sock, srcs) {
+    const hdr = sock.hdr;
+    const flags = Atomics.load(hdr, H_FLAGS);
+    if ((flags & (F_CONNECTED | F_TX_DEAD | F_CONNECTING)) !== F_CONNECTED || sock.shutWr) return 0;
+    if (Atomics.load(hdr, H_ERROR) !== 0) return 0;
+    const head = Atomics.load(hdr, H_TX_HEAD);
+    if (Atomics.load(hdr, H_TX_TAIL) !== head || Atomics.load(hdr, H_TX_DONE) !== head) return 0;
+    if (Atomics.compareExchange(hdr, H_FD_LEASE, 0, 1) !== 0) return 0;
+    try {
+      const fd = Atomics.load(hdr, H_FD) - 1;
+      if (fd < 0) return 0;
+      return srcs.length === 1 ? fs.writeSync(fd, srcs[0]) : fs.writevSync(fd, srcs);
+    } catch (err) {
+      if (err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK') return 0;
+      Atomics.or(hdr, H_FLAGS, F_TX_DEAD);
+      return -errnoFromNode(err);
+    } finally {
+      Atomics.store(hdr, H_FD_LEASE, 0);
+    }
+  }
+
+  // Waits until the kernel has taken everything queued in the ring, or the
+  // socket fails.
+  _awaitSent(sock) {
+    const hdr = sock.hdr;
     this._block(sock, () => {
-      if (Atomics.load(sock.hdr, H_TX_DONE) === head) return 0;
-      if (Atomics.load(sock.hdr, H_ERROR) !== 0 || (sock.flags() & F_TX_DEAD)) return 0;
+      const head = Atomics.load(hdr, H_TX_HEAD);
+      if (Atomics.load(hdr, H_TX_DONE) === head) return 0;
+      if (Atomics.load(hdr, H_ERROR) !== 0 || (sock.flags() & F_TX_DEAD)) return 0;
       return undefined;
     }, true);
   }

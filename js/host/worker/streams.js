@@ -13,7 +13,7 @@ import { AF_INET6, AF_UNIX, anyAddress, fromNode, nodeHost } from '../addresses.
 import {
   ACC_BASE_WORD, ACC_CAP, F_ACC_OVERFLOW, F_CLAIMED, F_CONNECTED, F_CONNECTING,
   F_LISTENING, F_RX_EOF, F_RX_PAUSED, F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL,
-  H_RX_HEAD, H_RX_TAIL, H_TX_DONE, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES, STREAM_RING,
+  H_FD, H_FD_LEASE, H_RX_HEAD, H_RX_TAIL, H_TX_DONE, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES, STREAM_RING,
 } from '../layout.js';
 import { streamWrite } from '../rings.js';
 
@@ -30,6 +30,7 @@ export class StreamEndpoint extends Endpoint {
     this.pendingRx = [];
     this.eofPending = false;
     this.txBlocked = false;
+    this.txTaken = 0; // how far the ring has been handed to Node (H_TX_TAIL follows on completion)
     this.endAfterFlush = false;
     this.overflow = [];
     this.options = { noDelay: false, keepAlive: false, v6Only: false };
@@ -133,6 +134,7 @@ export class StreamEndpoint extends Endpoint {
         this._recordAddresses(sock, addr);
         // Connected before not-connecting: a guest looking in between
         // must never see neither.
+        this._publishDescriptor(sock);
         this.setFlags(F_CONNECTED);
         this.clearFlags(F_CONNECTING);
         this.hub.event();
@@ -155,6 +157,7 @@ export class StreamEndpoint extends Endpoint {
     if (this.options.keepAlive) sock.setKeepAlive(true);
     if (!sock.connecting) {
       this._recordAddresses(sock, null);
+      this._publishDescriptor(sock);
       this.setFlags(F_CONNECTED);
     }
     sock.on('data', (buf) => this._deliver(buf));
@@ -170,6 +173,27 @@ export class StreamEndpoint extends Endpoint {
       this.clearFlags(F_CONNECTING);
       this.hub.event();
     });
+  }
+
+  // Lets the guest write to the kernel socket itself while nothing is queued
+  // (see H_FD in layout.js): one system call instead of waking this worker.
+  // Node closes the descriptor inside its handle's close or reset, so both
+  // first revoke the lease, waiting out a write the guest has under way.
+  // Where the handle has no descriptor (Windows), the rings carry it all.
+  _publishDescriptor(sock) {
+    const handle = sock._handle;
+    const fd = handle ? handle.fd : -1;
+    if (typeof fd !== 'number' || fd < 0) return;
+    const hdr = this.hdr;
+    for (const name of ['close', 'reset']) {
+      const original = handle[name];
+      if (typeof original !== 'function') continue;
+      handle[name] = function closeAfterRevoking(...args) {
+        revokeDescriptor(hdr);
+        return original.apply(this, args);
+      };
+    }
+    Atomics.store(hdr, H_FD, fd + 1);
   }
 
   _recordAddresses(sock, target) {
@@ -245,24 +269,24 @@ export class StreamEndpoint extends Endpoint {
     const sock = this.sock;
     if (!sock || !this.tx) return;
     const hdr = this.hdr, tx = this.tx, cap = tx.length;
-    let moved = false;
+    // Node writes straight from the ring; the guest gets the room back
+    // (H_TX_TAIL) only when the write is done, so no copy is needed.
     while (!this.txBlocked && !sock.destroyed && !sock.connecting) {
-      const tail = Atomics.load(hdr, H_TX_TAIL) >>> 0;
-      const used = ((Atomics.load(hdr, H_TX_HEAD) >>> 0) - tail) >>> 0;
+      const taken = this.txTaken;
+      const used = ((Atomics.load(hdr, H_TX_HEAD) >>> 0) - taken) >>> 0;
       if (used === 0) break;
-      const at = tail & (cap - 1);
+      const at = taken & (cap - 1);
       const n = Math.min(used, cap - at);
-      const chunk = Buffer.from(tx.subarray(at, at + n)); // a copy: the ring is reused
-      const done = (tail + n) | 0;
-      Atomics.store(hdr, H_TX_TAIL, done);
-      moved = true;
+      const done = (taken + n) | 0;
+      this.txTaken = done >>> 0;
       const written = () => {
+        Atomics.store(hdr, H_TX_TAIL, done);
         Atomics.store(hdr, H_TX_DONE, done);
         this.hub.event();
       };
+      const chunk = Buffer.from(tx.buffer, tx.byteOffset + at, n);
       if (!sock.write(chunk, written)) this.txBlocked = true;
     }
-    if (moved) this.hub.event();
     if (this.endAfterFlush && !this.txBlocked && this._txEmpty()) {
       this.endAfterFlush = false;
       sock.end();
@@ -270,7 +294,7 @@ export class StreamEndpoint extends Endpoint {
   }
 
   _txEmpty() {
-    return Atomics.load(this.hdr, H_TX_HEAD) === Atomics.load(this.hdr, H_TX_TAIL);
+    return (Atomics.load(this.hdr, H_TX_HEAD) >>> 0) === this.txTaken;
   }
 
   // ---- shutdown / close / options ----------------------------------------
@@ -336,4 +360,13 @@ export class StreamEndpoint extends Endpoint {
   get localAddr() {
     return this.bindTarget;
   }
+}
+
+// The guest holds the lease only for one non-blocking write, so this wait is
+// a few microseconds at most.
+function revokeDescriptor(hdr) {
+  while (Atomics.compareExchange(hdr, H_FD_LEASE, 0, 2) === 1) {
+    // the guest is inside its write
+  }
+  Atomics.store(hdr, H_FD, 0);
 }
