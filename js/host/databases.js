@@ -1,7 +1,7 @@
 // The services and protocols databases, read from /etc/services and
 // /etc/protocols (a small built-in table where those files are missing), and
-// the canonical names of /etc/hosts. Read once, on the guest's thread: these
-// lookups never need the worker.
+// the names of /etc/hosts. Read on the guest's thread (the hosts file again
+// whenever it changes): these lookups never need the worker.
 import fs from 'node:fs';
 
 const BUILTIN_SERVICES = `
@@ -90,6 +90,25 @@ export class Databases {
     this._services = null;
     this._protocols = null;
     this._hosts = null;
+    this._hostsStamp = null;
+  }
+
+  /**
+   * Whether /etc/hosts changed since the last call (the first call says
+   * yes); re-reads its names when it did. One stat per call.
+   */
+  hostsChanged() {
+    const st = fs.statSync(this.files.hosts, { throwIfNoEntry: false });
+    const stamp = st ? `${st.ino}:${st.size}:${st.mtimeMs}` : 'missing';
+    if (stamp === this._hostsStamp) return false;
+    this._hostsStamp = stamp;
+    this._hosts = null;
+    return true;
+  }
+
+  /** Whether `name` has a line in /etc/hosts, for either family. */
+  listsHost(name) {
+    return this.canonicalHost(name, 4) !== undefined || this.canonicalHost(name, 6) !== undefined;
   }
 
   get services() {

@@ -12,14 +12,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
 import * as ns from '../../js/index.js';
+import { startNodePeer } from './node-peer.js';
 
 const { AF_INET, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SHUT_WR, SOL_SOCKET, SO_ERROR } = ns;
 
 const opened = [];
 const track = (s) => (opened.push(s), s);
 const cleanups = [];
+const nodePeer = (code, data) => startNodePeer(code, data, cleanups);
 afterEach(async () => {
   for (const s of opened.splice(0)) {
     try { ns.close(s); } catch { /* already closed */ }
@@ -27,23 +28,6 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0)) await fn();
 });
 afterAll(() => ns.closeHost());
-
-// A Node peer in a worker thread. `code` runs with `port` (its parentPort)
-// and `data` (workerData) in scope; the first message it posts is returned.
-async function nodePeer(code, data = {}) {
-  const worker = new Worker(
-    `const { parentPort: port, workerData: data } = require('node:worker_threads');
-     const net = require('node:net');
-     (async () => { ${code} })().catch((e) => port.postMessage({ error: String(e && e.stack || e) }));`,
-    { eval: true, workerData: data },
-  );
-  cleanups.push(() => worker.terminate());
-  const messages = [];
-  const waiters = [];
-  worker.on('message', (m) => (waiters.length ? waiters.shift()(m) : messages.push(m)));
-  const next = () => (messages.length ? Promise.resolve(messages.shift()) : new Promise((r) => waiters.push(r)));
-  return { worker, next };
-}
 
 async function until(pred, what, ms = 10_000) {
   const deadline = Date.now() + ms;

@@ -51,6 +51,17 @@ export class Resolver {
   constructor(channel, databases) {
     this.channel = channel;
     this.db = databases;
+    // Answers of the system resolver for names listed in /etc/hosts, kept
+    // while that file is unchanged: with "hosts: files ..." the system
+    // answers them from the file alone, so a repeat could not differ, and it
+    // would cost a worker round trip plus a thread-pool hop. DNS names are
+    // never kept: their lifetime is not ours to know.
+    this.hostsAnswers = new Map();
+  }
+
+  _remembered(key) {
+    if (this.db.hostsChanged()) this.hostsAnswers.clear();
+    return this.hostsAnswers.get(key);
   }
 
   // Ports for each kind, or an EAI code.
@@ -88,6 +99,9 @@ export class Resolver {
       return EAI.FAMILY;
     }
     if (flags & AI.NUMERICHOST) return EAI.NONAME;
+    const key = `${node}|${family}|${flags & (AI.V4MAPPED | AI.ALL | AI.ADDRCONFIG)}`;
+    const remembered = this._remembered(key);
+    if (remembered !== undefined) return remembered;
     const reply = this.channel.request({
       op: 'resolve', node,
       family: family === AF_INET ? 4 : family === AF_INET6 ? 6 : 0,
@@ -100,7 +114,9 @@ export class Resolver {
       const parsed = parseLiteral(a.address);
       if (parsed) list.push(parsed);
     }
-    return list.length ? list : EAI.NONAME;
+    const answer = list.length ? list : EAI.NONAME;
+    if (this.db.listsHost(node)) this.hostsAnswers.set(key, answer);
+    return answer;
   }
 
   /**
