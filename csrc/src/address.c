@@ -69,7 +69,7 @@ static int socket_address(ns_socket sock, bool peer,
   memset(ss, 0, sizeof(*ss));
   rc = peer ? getpeername(sock, (struct sockaddr *)ss, &len)
             : getsockname(sock, (struct sockaddr *)ss, &len);
-  return rc == 0 ? NS_OK : nsi_last_error();
+  return rc == 0 ? NS_OK : nsi_socket_error(sock);
 }
 
 int ns_get_sock_domain(ns_socket sock, ns_domain *out) {

@@ -1,6 +1,6 @@
 /*
  * Internal interface between the portable core (the .c files of csrc/src) and the
- * platform backend (csrc/src/unix/, later csrc/src/win/). The core calls the
+ * platform backend (csrc/src/unix/, csrc/src/win/). The core calls the
  * BSD socket functions every target shares; whatever differs between targets
  * (descriptors, flags, error numbers, poll, the services database) is asked
  * of the backend through the nsi_* functions below.
@@ -20,9 +20,14 @@
 
 /* The last socket error of this thread (errno / WSAGetLastError), translated. */
 int nsi_last_error(void);
-/* The last error of a failed connect: a non-blocking connect that has begun
- * is NS_EINPROGRESS on every target. */
-int nsi_last_connect_error(void);
+/* The same for a failed call on `sock`. Winsock answers one code
+ * (WSAENOTSOCK) for a handle that is not open and for one that is not a
+ * socket; the Windows backend looks at `sock` to tell NS_EBADF from
+ * NS_ENOTSOCK, as errno does. */
+int nsi_socket_error(ns_socket sock);
+/* The last error of a failed connect on `sock`: a non-blocking connect that
+ * has begun is NS_EINPROGRESS on every target. */
+int nsi_last_connect_error(ns_socket sock);
 /* Translates a getaddrinfo/getnameinfo result (EAI_*) to an NS_EAI_* code. */
 int nsi_error_from_gai(int gai_result);
 

@@ -27,18 +27,18 @@ int ns_create_native_socket(ns_domain domain, ns_sock_type type,
 
 int ns_bind_addr(ns_socket sock, const struct sockaddr *addr, socklen_t len) {
   if (addr == NULL) return NS_EINVAL;
-  if (bind(sock, addr, len) != 0) return nsi_last_error();
+  if (bind(sock, addr, len) != 0) return nsi_socket_error(sock);
   return NS_OK;
 }
 
 int ns_listen(ns_socket sock, int backlog) {
-  if (listen(sock, backlog) != 0) return nsi_last_error();
+  if (listen(sock, backlog) != 0) return nsi_socket_error(sock);
   return NS_OK;
 }
 
 int ns_connect(ns_socket sock, const struct sockaddr *addr, socklen_t len) {
   if (addr == NULL) return NS_EINVAL;
-  if (connect(sock, addr, len) != 0) return nsi_last_connect_error();
+  if (connect(sock, addr, len) != 0) return nsi_last_connect_error(sock);
   return NS_OK;
 }
 
@@ -65,7 +65,7 @@ int ns_accept(ns_socket server, bool inheritable, ns_socket *client,
 int ns_shutdown(ns_socket sock, int how) {
   if (how != NS_SHUT_RD && how != NS_SHUT_WR && how != NS_SHUT_RDWR)
     return NS_EINVAL;
-  if (shutdown(sock, how) != 0) return nsi_last_error();
+  if (shutdown(sock, how) != 0) return nsi_socket_error(sock);
   return NS_OK;
 }
 
@@ -78,14 +78,14 @@ ptrdiff_t ns_send(ns_socket sock, const void *buf, size_t len, int flags) {
   ptrdiff_t n;
   if (buf == NULL && len > 0) return NS_EINVAL;
   n = send(sock, buf, io_length(len), nsi_send_flags(flags));
-  return n < 0 ? nsi_last_error() : n;
+  return n < 0 ? nsi_socket_error(sock) : n;
 }
 
 ptrdiff_t ns_recv(ns_socket sock, void *buf, size_t len, int flags) {
   ptrdiff_t n;
   if (buf == NULL && len > 0) return NS_EINVAL;
   n = recv(sock, buf, io_length(len), flags);
-  return n < 0 ? nsi_last_error() : n;
+  return n < 0 ? nsi_socket_error(sock) : n;
 }
 
 ptrdiff_t ns_sendto(ns_socket sock, const void *buf, size_t len, int flags,
@@ -94,7 +94,7 @@ ptrdiff_t ns_sendto(ns_socket sock, const void *buf, size_t len, int flags,
   if (buf == NULL && len > 0) return NS_EINVAL;
   if (to == NULL && tolen != 0) return NS_EINVAL;
   n = sendto(sock, buf, io_length(len), nsi_send_flags(flags), to, tolen);
-  return n < 0 ? nsi_last_error() : n;
+  return n < 0 ? nsi_socket_error(sock) : n;
 }
 
 ptrdiff_t ns_recvfrom(ns_socket sock, void *buf, size_t len, int flags,
@@ -103,7 +103,7 @@ ptrdiff_t ns_recvfrom(ns_socket sock, void *buf, size_t len, int flags,
   if (buf == NULL && len > 0) return NS_EINVAL;
   if ((from == NULL) != (fromlen == NULL)) return NS_EINVAL;
   n = recvfrom(sock, buf, io_length(len), flags, from, fromlen);
-  return n < 0 ? nsi_last_error() : n;
+  return n < 0 ? nsi_socket_error(sock) : n;
 }
 
 int ns_get_sock_opt_int(ns_socket sock, int level, int optname, int *out) {
@@ -113,7 +113,7 @@ int ns_get_sock_opt_int(ns_socket sock, int level, int optname, int *out) {
   if (level == NS_OPTION_MISSING || optname == NS_OPTION_MISSING)
     return NS_ENOPROTOOPT;
   if (getsockopt(sock, level, optname, (void *)&value, &len) != 0)
-    return nsi_last_error();
+    return nsi_socket_error(sock);
   *out = value;
   return NS_OK;
 }
@@ -123,7 +123,7 @@ int ns_set_sock_opt_int(ns_socket sock, int level, int optname, int value) {
     return NS_ENOPROTOOPT;
   if (setsockopt(sock, level, optname, (const void *)&value,
                  (socklen_t)sizeof(value)) != 0)
-    return nsi_last_error();
+    return nsi_socket_error(sock);
   return NS_OK;
 }
 

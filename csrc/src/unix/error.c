@@ -51,8 +51,14 @@ int nsi_last_error(void) {
   return ns_error_from_native(errno);
 }
 
-int nsi_last_connect_error(void) {
+/* errno already tells a closed descriptor (EBADF) from a file (ENOTSOCK). */
+int nsi_socket_error(ns_socket sock) {
+  (void)sock;
   return nsi_last_error();
+}
+
+int nsi_last_connect_error(ns_socket sock) {
+  return nsi_socket_error(sock);
 }
 
 int nsi_error_from_gai(int gai_result) {
