@@ -69,6 +69,10 @@ void support_restore_descriptor_limit(void) {
   setrlimit(RLIMIT_NOFILE, &saved_limit);
 }
 
+int support_unix_sockets(void) {
+  return 1;
+}
+
 int support_is_inheritable(ns_socket sock) {
   int flags = fcntl(sock, F_GETFD);
   if (flags < 0) return -1;

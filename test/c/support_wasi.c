@@ -52,6 +52,11 @@ int support_lower_descriptor_limit(int limit) {
 
 void support_restore_descriptor_limit(void) {}
 
+/* The host gives unix-domain stream sockets (not datagram ones). */
+int support_unix_sockets(void) {
+  return 1;
+}
+
 /* No exec, so nothing is inherited and close-on-exec cannot be observed. */
 int support_is_inheritable(ns_socket sock) {
   (void)sock;

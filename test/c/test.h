@@ -114,6 +114,9 @@ int support_dup_at_least(ns_socket sock, int min, ns_socket *out);
  * support_restore_descriptor_limit puts the previous one back. */
 int support_lower_descriptor_limit(int limit);
 void support_restore_descriptor_limit(void);
+/* Whether this target has unix-domain stream sockets: 1 if it must, 0 if
+ * creating one must fail with NS_EAFNOSUPPORT (which the tests then check). */
+int support_unix_sockets(void);
 /* Whether a child process would inherit `sock` (1/0), or -1 if unknown. */
 int support_is_inheritable(ns_socket sock);
 /* Runs fn(arg[i]) on `count` threads and waits for them; NS_ENOTSUP where
