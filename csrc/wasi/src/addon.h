@@ -74,8 +74,15 @@ _Static_assert(sizeof(nsw_resolved) == 144, "the ABI's resolve record");
 
 /* ---- the imports ------------------------------------------------------- */
 
+#ifdef __EMSCRIPTEN__
+/* Emscripten links a program's undefined functions against its JS libraries:
+ * emscripten/library_nativesockets.js defines every nsw_host_* below and
+ * hands it to the same host code. */
+#define NSW_IMPORT(name)
+#else
 #define NSW_IMPORT(name) \
   __attribute__((import_module("nativesockets_v1"), import_name(#name)))
+#endif
 
 NSW_IMPORT(socket_open)
 int32_t nsw_host_socket_open(int32_t family, int32_t type, int32_t protocol,
@@ -129,6 +136,15 @@ NSW_IMPORT(protocol_by_name)
 int32_t nsw_host_protocol_by_name(const char *name, uint32_t name_len,
                                   void *out, uint32_t out_len);
 
+#ifdef __EMSCRIPTEN__
+#include <wasi/api.h>
+/* Emscripten's wasi/api.h predates sock_accept; its JS library has it. */
+__wasi_errno_t __wasi_sock_accept(__wasi_fd_t fd, __wasi_fdflags_t flags,
+                                  __wasi_fd_t *fd_out)
+    __attribute__((import_module("wasi_snapshot_preview1"),
+                   import_name("sock_accept")));
+#endif
+
 /* ---- shared helpers ---------------------------------------------------- */
 
 /* The POSIX way out: errno (WASI errno values are wasi-libc's), then -1. */
@@ -142,7 +158,11 @@ static inline int nsw_result(int32_t wasi_errno) {
   return wasi_errno == 0 ? 0 : nsw_fail(wasi_errno);
 }
 
-/* wasi-libc's SOCK_* and the ABI's types, both ways; -1 when unknown. */
+/* The libc's AF_* as the ABI's family; -1 when the ABI has no such family.
+ * (wasi-libc's numbers are the ABI's; Emscripten's are Linux's.) */
+int nsw_family_to_abi(int family);
+
+/* The libc's SOCK_* and the ABI's types, both ways; -1 when unknown. */
 int nsw_type_to_abi(int type);
 int nsw_type_from_abi(int type);
 

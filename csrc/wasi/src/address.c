@@ -1,10 +1,20 @@
-/* wasi-libc's sockaddr structs and socket types <-> the ABI's address record
- * and type numbers. */
+/* The libc's sockaddr structs, families and socket types <-> the ABI's
+ * address record, family and type numbers. */
 #include "addon.h"
 
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/un.h>
+
+int nsw_family_to_abi(int family) {
+  switch (family) {
+    case AF_UNSPEC: return NSW_FAMILY_UNSPEC;
+    case AF_INET: return NSW_FAMILY_INET;
+    case AF_INET6: return NSW_FAMILY_INET6;
+    case AF_UNIX: return NSW_FAMILY_UNIX;
+    default: return -1;
+  }
+}
 
 int nsw_type_to_abi(int type) {
   switch (type) {

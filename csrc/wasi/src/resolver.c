@@ -85,7 +85,7 @@ static int abi_hints(const struct addrinfo *hints, int32_t out[4]) {
   if (out[0] < 0) return EAI_BADFLAGS;
   if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6)
     return EAI_FAMILY;
-  out[1] = family; /* wasi-libc's AF_* are the ABI's family numbers */
+  out[1] = nsw_family_to_abi(family);
   out[2] = type == 0 ? 0 : nsw_type_to_abi(type);
   if (out[2] < 0) return EAI_SOCKTYPE;
   out[3] = hints ? hints->ai_protocol : 0;

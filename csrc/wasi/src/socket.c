@@ -9,20 +9,16 @@
 
 #define ADDRESS_LEN ((uint32_t)sizeof(nsw_address))
 
-/* wasi-libc's AF_* are the ABI's family numbers; anything else is not. */
-static int known_family(int domain) {
-  return domain == AF_INET || domain == AF_INET6 || domain == AF_UNIX;
-}
-
 int socket(int domain, int type, int protocol) {
   int flags = (type & SOCK_NONBLOCK) ? NSW_OPEN_NONBLOCK : 0;
   /* There is no exec, so close-on-exec is accepted and means nothing. */
   int abi_type = nsw_type_to_abi(type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+  int abi_family = nsw_family_to_abi(domain);
   uint32_t fd = 0;
   int32_t rc;
-  if (!known_family(domain)) return nsw_fail(EAFNOSUPPORT);
+  if (abi_family <= NSW_FAMILY_UNSPEC) return nsw_fail(EAFNOSUPPORT);
   if (abi_type < 0) return nsw_fail(EINVAL);
-  rc = nsw_host_socket_open(domain, abi_type, protocol, flags, &fd);
+  rc = nsw_host_socket_open(abi_family, abi_type, protocol, flags, &fd);
   if (rc != 0) return nsw_fail(rc);
   return (int)fd;
 }
