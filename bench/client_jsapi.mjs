@@ -1,0 +1,156 @@
+// The benchmark client on the npm package's JS API (js/index.js: the C
+// library compiled to wasm, under the host). Its calls block as C's do, so
+// this is bench/client.c written in JS, call for call.
+//
+//   node bench/client_jsapi.mjs TEST HOST PORT AMOUNT
+//
+// prints one JSON line as the C clients do (bench/bench.h).
+import * as ns from '../js/index.js';
+
+const MESSAGE = 64;
+const CHUNK = 64 * 1024;
+const now = () => performance.now() / 1000;
+const message = Buffer.from('abcdefghijklmnopqrstuvwxyz'.repeat(3).slice(0, MESSAGE));
+
+function connectTcp(host, port) {
+  const sock = ns.createNativeSocket(ns.AF_INET, ns.SOCK_STREAM, ns.IPPROTO_TCP);
+  ns.connect(sock, { address: host, port });
+  ns.setSockOptInt(sock, ns.IPPROTO_TCP_LEVEL, ns.TCP_NODELAY, 1);
+  return sock;
+}
+
+function sendAll(sock, data) {
+  for (let off = 0; off < data.length;) {
+    off += ns.send(sock, off === 0 ? data : data.subarray(off));
+  }
+}
+
+function recvExactly(sock, length) {
+  const parts = [];
+  for (let left = length; left > 0;) {
+    const got = ns.recv(sock, left);
+    if (got.length === 0) throw new Error('recv: end of stream');
+    parts.push(got);
+    left -= got.length;
+  }
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+function echoRounds(sock, rounds) {
+  for (let i = 0; i < rounds; i++) {
+    sendAll(sock, message);
+    recvExactly(sock, MESSAGE);
+  }
+}
+
+function sendBytes(sock, chunk, total) {
+  for (let left = total; left > 0; left -= CHUNK) {
+    sendAll(sock, left < CHUNK ? chunk.subarray(0, left) : chunk);
+  }
+}
+
+function connectOnce(host, port) {
+  const sock = ns.createNativeSocket(ns.AF_INET, ns.SOCK_STREAM, ns.IPPROTO_TCP);
+  ns.connect(sock, { address: host, port });
+  const got = ns.recv(sock, 1);
+  ns.close(sock);
+  if (got.length !== 0) throw new Error('connect: the peer did not close');
+}
+
+function udpRounds(sock, host, port, rounds) {
+  for (let i = 0; i < rounds; i++) {
+    ns.sendTo(sock, message, { address: host, port });
+    if (ns.recvFrom(sock, MESSAGE).data.length !== MESSAGE) throw new Error('recvfrom: short');
+  }
+}
+
+// Runs `body(count)` untimed for a tenth of `amount`, then timed.
+function warmThenTime(amount, body) {
+  body(Math.floor(amount / 10));
+  const start = now();
+  body(amount);
+  return { ops: amount, bytes: 0, seconds: now() - start };
+}
+
+function runFor(call, ms) {
+  const start = now();
+  const end = start + ms / 1000;
+  let ops = 0;
+  let t = start;
+  while (t < end) {
+    call();
+    ops++;
+    t = now();
+  }
+  return { ops, bytes: 0, seconds: t - start };
+}
+
+const tests = {
+  echo(host, port, amount) {
+    const sock = connectTcp(host, port);
+    const result = warmThenTime(amount, (n) => echoRounds(sock, n));
+    ns.close(sock);
+    return result;
+  },
+  bulk(host, port, amount) {
+    const chunk = Buffer.alloc(CHUNK, 'x');
+    const warm = Math.floor(amount / 10);
+    const sock = connectTcp(host, port);
+    sendBytes(sock, chunk, warm);
+    const start = now();
+    sendBytes(sock, chunk, amount);
+    ns.shutdown(sock, ns.SHUT_WR);
+    const answer = recvExactly(sock, 8);
+    const seconds = now() - start;
+    ns.close(sock);
+    if (Number(answer.readBigUInt64LE(0)) !== warm + amount) {
+      throw new Error('the sink counted a different number of bytes');
+    }
+    return { ops: amount / CHUNK, bytes: amount, seconds };
+  },
+  connect(host, port, amount) {
+    return warmThenTime(amount, (n) => {
+      for (let i = 0; i < n; i++) connectOnce(host, port);
+    });
+  },
+  udp(host, port, amount) {
+    const sock = ns.createNativeSocket(ns.AF_INET, ns.SOCK_DGRAM, ns.IPPROTO_UDP);
+    ns.bindAddr(sock, { address: '127.0.0.1', port: 0 }); // as every client does
+    const result = warmThenTime(amount, (n) => udpRounds(sock, host, port, n));
+    ns.close(sock);
+    return result;
+  },
+  gai(host, port, amount) {
+    const call = () => ns.getAddrInfo('localhost', 0, ns.AF_UNSPEC, ns.SOCK_STREAM, ns.IPPROTO_TCP);
+    runFor(call, amount / 10);
+    return runFor(call, amount);
+  },
+  serv(host, port, amount) {
+    const call = () => {
+      if (ns.getServByName('http', 'tcp').port !== 80) throw new Error('no http/tcp');
+    };
+    runFor(call, amount / 10);
+    return runFor(call, amount);
+  },
+  sockopt(host, port, amount) {
+    const sock = ns.createNativeSocket(ns.AF_INET, ns.SOCK_STREAM, ns.IPPROTO_TCP);
+    const stream = ns.toInt(ns.SOCK_STREAM, 'sockType');
+    const result = warmThenTime(amount, (n) => {
+      for (let i = 0; i < n; i++) {
+        if (ns.getSockOptInt(sock, ns.SOL_SOCKET, ns.SO_TYPE) !== stream) throw new Error('SO_TYPE');
+      }
+    });
+    ns.close(sock);
+    return result;
+  },
+};
+
+const [test, host, port, amount] = process.argv.slice(2);
+if (!tests[test]) {
+  console.log(JSON.stringify({ test, unsupported: 'no such test' }));
+} else {
+  ns.init();
+  const result = tests[test](host, Number(port), Number(amount));
+  console.log(JSON.stringify({ test, ...result }));
+  await ns.closeHost();
+}

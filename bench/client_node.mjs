@@ -1,0 +1,255 @@
+// The benchmark client on Node's own net, dgram and dns: what a Node user
+// would otherwise write. Idiomatic and fast: callbacks, no promise per
+// round trip, writes that respect backpressure.
+//
+//   node bench/client_node.mjs TEST HOST PORT AMOUNT
+//
+// prints one JSON line as the C clients do (bench/bench.h), after the same
+// untimed warm-up of a tenth of the work.
+import dgram from 'node:dgram';
+import dns from 'node:dns';
+import fs from 'node:fs';
+import net from 'node:net';
+
+const MESSAGE = 64;
+const CHUNK = 64 * 1024;
+const now = () => performance.now() / 1000;
+const message = Buffer.from('abcdefghijklmnopqrstuvwxyz'.repeat(3).slice(0, MESSAGE));
+
+function connectTcp(host, port) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ host, port, noDelay: true });
+    sock.once('connect', () => resolve(sock));
+    sock.once('error', reject);
+  });
+}
+
+// `rounds` writes of 64 bytes, each after the whole previous echo came back.
+function echoRounds(sock, rounds) {
+  return new Promise((resolve, reject) => {
+    let done = 0;
+    let pending = MESSAGE;
+    const onData = (chunk) => {
+      pending -= chunk.length;
+      if (pending > 0) return;
+      pending = MESSAGE;
+      if (++done === rounds) {
+        sock.off('data', onData);
+        resolve();
+      } else {
+        sock.write(message);
+      }
+    };
+    sock.on('data', onData);
+    sock.once('error', reject);
+    if (rounds === 0) resolve();
+    else sock.write(message);
+  });
+}
+
+async function echo(host, port, amount) {
+  const sock = await connectTcp(host, port);
+  await echoRounds(sock, Math.floor(amount / 10));
+  const start = now();
+  await echoRounds(sock, amount);
+  const seconds = now() - start;
+  sock.destroy();
+  return { ops: amount, bytes: 0, seconds };
+}
+
+// Writes `total` bytes in 64 KiB writes, waiting for 'drain' when write()
+// says the buffer is full.
+function sendBytes(sock, chunk, total) {
+  return new Promise((resolve) => {
+    let left = total;
+    const pump = () => {
+      while (left > 0) {
+        const piece = left < CHUNK ? chunk.subarray(0, left) : chunk;
+        left -= piece.length;
+        if (!sock.write(piece) && left > 0) {
+          sock.once('drain', pump);
+          return;
+        }
+      }
+      resolve();
+    };
+    pump();
+  });
+}
+
+async function bulk(host, port, amount) {
+  const chunk = Buffer.alloc(CHUNK, 'x');
+  const warm = Math.floor(amount / 10);
+  const sock = await connectTcp(host, port);
+  const answer = new Promise((resolve, reject) => {
+    const parts = [];
+    sock.on('data', (d) => parts.push(d));
+    sock.on('end', () => resolve(Buffer.concat(parts)));
+    sock.on('error', reject);
+  });
+  await sendBytes(sock, chunk, warm);
+  const start = now();
+  await sendBytes(sock, chunk, amount);
+  sock.end();
+  const counted = await answer;
+  const seconds = now() - start;
+  if (counted.length !== 8 || Number(counted.readBigUInt64LE(0)) !== warm + amount) {
+    throw new Error('the sink counted a different number of bytes');
+  }
+  return { ops: amount / CHUNK, bytes: amount, seconds };
+}
+
+// `count` connections one after the other: connect, see the peer's close,
+// close.
+function connections(host, port, count) {
+  return new Promise((resolve, reject) => {
+    let done = 0;
+    const next = () => {
+      if (done === count) return resolve();
+      const sock = net.connect({ host, port });
+      sock.on('error', reject);
+      sock.on('end', () => {
+        sock.destroy();
+        done++;
+        next();
+      });
+      sock.resume();
+    };
+    next();
+  });
+}
+
+async function connect(host, port, amount) {
+  await connections(host, port, Math.floor(amount / 10));
+  const start = now();
+  await connections(host, port, amount);
+  return { ops: amount, bytes: 0, seconds: now() - start };
+}
+
+function udpRounds(sock, host, port, rounds) {
+  return new Promise((resolve, reject) => {
+    let done = 0;
+    const onMessage = () => {
+      if (++done === rounds) {
+        sock.off('message', onMessage);
+        resolve();
+      } else {
+        sock.send(message, port, host);
+      }
+    };
+    sock.on('message', onMessage);
+    sock.once('error', reject);
+    if (rounds === 0) resolve();
+    else sock.send(message, port, host);
+  });
+}
+
+async function udp(host, port, amount) {
+  const sock = dgram.createSocket('udp4');
+  // Bound first, as every client does (see bench/README.md).
+  await new Promise((resolve) => sock.bind(0, '127.0.0.1', resolve));
+  await udpRounds(sock, host, port, Math.floor(amount / 10));
+  const start = now();
+  await udpRounds(sock, host, port, amount);
+  const seconds = now() - start;
+  sock.close();
+  return { ops: amount, bytes: 0, seconds };
+}
+
+// Calls `call(done)` one after the other for `ms` milliseconds.
+function runFor(call, ms) {
+  return new Promise((resolve, reject) => {
+    const start = now();
+    const end = start + ms / 1000;
+    let ops = 0;
+    const done = (err) => {
+      if (err) return reject(err);
+      ops++;
+      const t = now();
+      if (t >= end) resolve({ ops, bytes: 0, seconds: t - start });
+      else call(done);
+    };
+    call(done);
+  });
+}
+
+// The same for a call that answers at once, in a plain loop.
+function runForSync(call, ms) {
+  const start = now();
+  const end = start + ms / 1000;
+  let ops = 0;
+  let t = start;
+  while (t < end) {
+    call();
+    ops++;
+    t = now();
+  }
+  return { ops, bytes: 0, seconds: t - start };
+}
+
+function timedSync(call, amount) {
+  runForSync(call, amount / 10);
+  return runForSync(call, amount);
+}
+
+async function timed(call, amount) {
+  await runFor(call, amount / 10);
+  return runFor(call, amount);
+}
+
+// getaddrinfo("localhost"): dns.lookup, every address, as the C clients ask.
+const lookupLocalhost = (done) => dns.lookup('localhost', { all: true }, done);
+
+// getservbyname("http", "tcp"). Node has none; the closest a Node program
+// gets to the system's services database is reading /etc/services, and this
+// does what the C library's call does: read the file at every call (a
+// blocking call, as in C) and stop at the first matching line.
+function servicePort(text, name, proto) {
+  for (const line of text.split('\n')) {
+    const fields = line.replace(/#.*/, '').trim().split(/\s+/);
+    if (fields.length < 2) continue;
+    const [port, protocol] = fields[1].split('/');
+    if (protocol === proto && (fields[0] === name || fields.slice(2).includes(name))) {
+      return Number(port);
+    }
+  }
+  return -1;
+}
+
+const serviceHttp = () => {
+  if (servicePort(fs.readFileSync('/etc/services', 'latin1'), 'http', 'tcp') !== 80) {
+    throw new Error('no http/tcp');
+  }
+};
+
+// The same question answered from a table read once: what a program that
+// asks often would keep. Reported on its own row, for Node only.
+let services = null;
+const serviceHttpCached = () => {
+  services ??= new Map(fs.readFileSync('/etc/services', 'latin1').split('\n').flatMap((line) => {
+    const fields = line.replace(/#.*/, '').trim().split(/\s+/);
+    if (fields.length < 2) return [];
+    const [port, proto] = fields[1].split('/');
+    return [fields[0], ...fields.slice(2)].map((n) => [`${n}/${proto}`, Number(port)]);
+  }).reverse());
+  if (services.get('http/tcp') !== 80) throw new Error('no http/tcp');
+};
+
+const tests = {
+  echo,
+  bulk,
+  connect,
+  udp,
+  gai: (host, port, amount) => timed(lookupLocalhost, amount),
+  serv: (host, port, amount) => timedSync(serviceHttp, amount),
+  serv_cached: (host, port, amount) => timedSync(serviceHttpCached, amount),
+};
+
+const [test, host, port, amount] = process.argv.slice(2);
+if (!tests[test]) {
+  console.log(JSON.stringify({ test, unsupported: test === 'sockopt'
+    ? "Node's net has no getsockopt" : 'no such test' }));
+} else {
+  const result = await tests[test](host, Number(port), Number(amount));
+  console.log(JSON.stringify({ test, ...result }));
+}

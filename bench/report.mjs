@@ -1,0 +1,195 @@
+// What the benchmark measures and how its results read: the tests, the
+// clients, medians and ratios, the issue's targets, the table. bench/run.mjs
+// uses it; run alone it prints a results file again:
+//
+//   node bench/report.mjs [build/bench/results.json] [--markdown]
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const MiB = 2 ** 20;
+const ALL = ['raw', 'native', 'wasm', 'emscripten', 'jsapi', 'node'];
+
+export const CLIENTS = {
+  raw: 'raw POSIX (C)',
+  native: 'native library',
+  wasm: 'wasm32-wasi, Node host',
+  emscripten: 'Emscripten',
+  jsapi: 'JS API (npm package)',
+  node: "Node's net/dgram/dns",
+  host: 'Node host itself',
+};
+
+// amount: round trips, bytes, connections or calls; milliseconds for the
+// tests that run for a time. port: which of the peer's ports the test uses.
+export const TESTS = [
+  { name: 'echo', title: 'TCP echo round trip, 64 B', port: 'echo', amount: 20_000,
+    unit: 'µs', better: 'lower', figure: (s) => (s.seconds / s.ops) * 1e6, clients: ALL },
+  { name: 'bulk', title: 'TCP bulk, 64 KiB writes to a sink', port: 'sink', amount: 256 * MiB,
+    unit: 'MiB/s', better: 'higher', figure: (s) => s.bytes / MiB / s.seconds, clients: ALL },
+  { name: 'connect', title: 'connections: connect, accept, close', port: 'accept', amount: 5_000,
+    unit: 'conn/s', better: 'higher', figure: (s) => s.ops / s.seconds, clients: ALL },
+  { name: 'udp', title: 'UDP round trip, 64 B', port: 'udp', amount: 20_000,
+    unit: 'µs', better: 'lower', figure: (s) => (s.seconds / s.ops) * 1e6, clients: ALL },
+  { name: 'gai', title: 'getaddrinfo("localhost")', amount: 1_000,
+    unit: 'calls/s', better: 'higher', figure: (s) => s.ops / s.seconds, clients: ALL },
+  { name: 'serv', title: 'getservbyname("http", "tcp")', amount: 1_000,
+    unit: 'calls/s', better: 'higher', figure: (s) => s.ops / s.seconds, clients: ALL },
+  { name: 'serv_cached', title: 'getservbyname, Node: /etc/services read once', amount: 1_000,
+    unit: 'calls/s', better: 'higher', figure: (s) => s.ops / s.seconds, clients: ['node'] },
+  { name: 'sockopt', title: 'getsockopt(SO_TYPE): one call, no I/O', amount: 1_000_000,
+    unit: 'ns', better: 'lower', figure: (s) => (s.seconds / s.ops) * 1e9, clients: ALL },
+  { name: 'ping', title: 'host blocking round trip (SocketHost.ping)', amount: 20_000,
+    unit: 'µs', better: 'lower', figure: (s) => (s.seconds / s.ops) * 1e6, clients: ['host'] },
+];
+
+function median(values) {
+  const v = values.slice().sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+// The issue's targets, as bounds on a ratio of medians from the same run.
+function targetList(tests) {
+  const list = [];
+  for (const test of tests) {
+    if (!test.clients.includes('raw') || !test.clients.includes('native')) continue;
+    list.push({
+      what: `native library within 3% of raw POSIX: ${test.title}`,
+      test: test.name, client: 'native', against: 'raw',
+      ...(test.better === 'lower' ? { atMost: 1.03 } : { atLeast: 0.97 }),
+    });
+  }
+  list.push(
+    { what: "wasm bulk throughput at least 1.0× Node's net", test: 'bulk', client: 'wasm', against: 'node', atLeast: 1.0 },
+    { what: "wasm echo round trip at most 1.5× Node's net", test: 'echo', client: 'wasm', against: 'node', atMost: 1.5 },
+    { what: "wasm getaddrinfo rate at least Node's dns.lookup", test: 'gai', client: 'wasm', against: 'node', atLeast: 1.0 },
+    { what: "wasm getservbyname rate at least Node's (/etc/services per call)", test: 'serv', client: 'wasm', against: 'node', atLeast: 1.0 },
+  );
+  return list.filter((t) => tests.some((x) => x.name === t.test));
+}
+
+function checkTarget(target, byTest) {
+  const cells = byTest[target.test]?.clients ?? {};
+  const mine = cells[target.client];
+  const ref = cells[target.against];
+  if (!mine?.median || !ref?.median) {
+    return { ...target, status: 'NOT MEASURED', note: mine?.problem ?? ref?.problem ?? 'no figure' };
+  }
+  const ratio = mine.median / ref.median;
+  const bound = target.atMost ?? target.atLeast;
+  const ok = target.atMost !== undefined ? ratio <= bound : ratio >= bound;
+  const by = Math.abs(ratio - bound) / bound;
+  const side = target.atMost !== undefined ? '≤' : '≥';
+  const note = ok ? `${ratio.toFixed(3)}× (${side} ${bound.toFixed(2)}×)`
+    : `${ratio.toFixed(3)}×, needs ${side} ${bound.toFixed(2)}×: missed by ${(by * 100).toFixed(1)}%`;
+  return { ...target, status: ok ? 'PASS' : 'MISS', ratio: +ratio.toFixed(4), missedBy: ok ? 0 : +by.toFixed(4), note };
+}
+
+/** The results file's content from the raw samples of a run. */
+export function summarise({ machine, config, runs, problems, tests }) {
+  const byTest = {};
+  for (const test of tests) {
+    const clients = {};
+    for (const client of test.clients) {
+      const samples = runs[test.name]?.[client] ?? [];
+      const problem = problems[test.name]?.[client];
+      if (samples.length === 0) {
+        clients[client] = { problem: problem ?? 'no sample' };
+        continue;
+      }
+      const figures = samples.map(test.figure);
+      clients[client] = {
+        median: median(figures),
+        figures: figures.map((f) => +f.toPrecision(6)),
+        samples,
+        ...(problem ? { problem } : {}),
+      };
+    }
+    for (const cell of Object.values(clients)) {
+      if (cell.median === undefined) continue;
+      if (clients.node?.median) cell.vsNode = +(cell.median / clients.node.median).toFixed(4);
+      if (clients.raw?.median) cell.vsRaw = +(cell.median / clients.raw.median).toFixed(4);
+    }
+    byTest[test.name] = {
+      title: test.title, unit: test.unit, better: test.better,
+      amount: test.amount, clients,
+    };
+  }
+  const targets = targetList(tests).map((t) => checkTarget(t, byTest));
+  return { machine, config, tests: byTest, targets };
+}
+
+function formatFigure(x) {
+  if (x >= 1000) return Math.round(x).toLocaleString('en-US');
+  if (x >= 100) return x.toFixed(0);
+  if (x >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+const ratioText = (r) => (r === undefined ? '' : `${r.toFixed(2)}×`);
+
+function pad(text, width, right = false) {
+  const s = String(text);
+  const n = Math.max(0, width - [...s].length);
+  return right ? ' '.repeat(n) + s : s + ' '.repeat(n);
+}
+
+/** The terminal table: one line per test and client, then the targets. */
+export function printReport(results, out) {
+  const m = results.machine;
+  const lines = [];
+  lines.push(`nativesockets benchmark: ${m.date}, ${m.cpu} (${m.cores} cores), ${m.kernel}, Node ${m.node}, commit ${m.commit}`);
+  lines.push(`median of ${results.config.repetitions} repetitions${results.config.quick ? ' (QUICK: a tenth of the work, not for figures)' : ''}; ratios are figure / figure (lower is better for µs and ns, higher for the rest)`);
+  lines.push('');
+  const head = [pad('test', 45), pad('client', 24), pad('median', 12, true), pad('unit', 8),
+    pad('vs Node', 8, true), pad('vs raw', 8, true), '  spread (min–max)'];
+  lines.push(head.join(' '));
+  lines.push('-'.repeat(130));
+  for (const test of Object.values(results.tests)) {
+    let first = true;
+    for (const [client, cell] of Object.entries(test.clients)) {
+      const name = first ? test.title : '';
+      first = false;
+      if (cell.median === undefined) {
+        lines.push([pad(name, 45), pad(CLIENTS[client], 24), ` ${cell.problem}`].join(' '));
+        continue;
+      }
+      const spread = `${formatFigure(Math.min(...cell.figures))}–${formatFigure(Math.max(...cell.figures))}`;
+      lines.push([pad(name, 45), pad(CLIENTS[client], 24), pad(formatFigure(cell.median), 12, true),
+        pad(test.unit, 8), pad(ratioText(cell.vsNode), 8, true), pad(ratioText(cell.vsRaw), 8, true),
+        `  ${spread}`].join(' '));
+    }
+  }
+  lines.push('');
+  lines.push('targets (ratios of medians from this run):');
+  for (const t of results.targets) {
+    lines.push(`  ${pad(t.status, 12)} ${t.what}: ${t.note}`);
+  }
+  out.write(lines.join('\n') + '\n');
+}
+
+/** The same figures as a Markdown grid: a row per test, a column per client. */
+export function markdownTable(results) {
+  const columns = ALL;
+  const rows = [`| test | unit | ${columns.map((c) => CLIENTS[c]).join(' | ')} |`,
+    `|---|---|${columns.map(() => '---:').join('|')}|`];
+  for (const test of Object.values(results.tests)) {
+    const cells = columns.map((c) => {
+      const cell = test.clients[c] ?? (c === 'wasm' ? test.clients.host : undefined);
+      if (!cell) return '';
+      if (cell.median === undefined) return cell.problem.startsWith('not built') ? 'not built' : cell.problem.split(':')[0];
+      const ratios = [cell.vsRaw !== undefined && c !== 'raw' ? `${cell.vsRaw.toFixed(2)}× raw` : '',
+        cell.vsNode !== undefined && c !== 'node' ? `${cell.vsNode.toFixed(2)}× Node` : ''].filter(Boolean);
+      return `${formatFigure(cell.median)}${ratios.length ? ` (${ratios.join(', ')})` : ''}`;
+    });
+    rows.push(`| ${test.title} | ${test.unit} | ${cells.join(' | ')} |`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const file = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'build/bench/results.json';
+  const results = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (process.argv.includes('--markdown')) process.stdout.write(markdownTable(results));
+  else printReport(results, process.stdout);
+}

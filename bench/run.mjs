@@ -1,0 +1,147 @@
+// The benchmark driver: starts the one peer, runs every client on every test
+// several times, and writes build/bench/results.json, then prints the table
+// and the target checks (bench/report.mjs). Started by `./build.sh bench`,
+// which builds the programs first.
+//
+//   node bench/run.mjs [--out build/bench/results.json]
+//
+// Environment: BENCH_REPS (repetitions, default 5), BENCH_QUICK=1 (a tenth
+// of the work, 2 repetitions: for development, not for figures),
+// BENCH_EMSCRIPTEN (the Emscripten client's .js) or BENCH_EMSCRIPTEN_MISSING
+// (why there is none), BENCH_ONLY (comma-separated test names).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { TESTS, markdownTable, printReport, summarise } from './report.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BUILD = path.join(ROOT, 'build', 'bench');
+const quick = process.env.BENCH_QUICK === '1';
+const reps = Number(process.env.BENCH_REPS ?? (quick ? 2 : 5));
+const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
+const outArg = process.argv.indexOf('--out');
+const outFile = outArg > 0 ? process.argv[outArg + 1] : path.join(BUILD, 'results.json');
+const CLIENT_TIMEOUT_MS = 300_000;
+
+// How each client is started; null with a reason when it cannot be.
+function clientCommands() {
+  const node = process.execPath;
+  const emscripten = process.env.BENCH_EMSCRIPTEN;
+  return {
+    raw: { argv: [path.join(BUILD, 'client-raw')] },
+    native: { argv: [path.join(BUILD, 'client-native')] },
+    wasm: { argv: [node, path.join(ROOT, 'js/host/run-wasi.js'), path.join(BUILD, 'client.wasm')] },
+    emscripten: emscripten
+      ? { argv: [node, emscripten] }
+      : { missing: process.env.BENCH_EMSCRIPTEN_MISSING || 'not built' },
+    jsapi: { argv: [node, path.join(ROOT, 'bench/client_jsapi.mjs')] },
+    node: { argv: [node, path.join(ROOT, 'bench/client_node.mjs')] },
+    host: { argv: [node, path.join(ROOT, 'bench/client_host.mjs')] },
+  };
+}
+
+function startPeer() {
+  const peer = spawn(path.join(BUILD, 'peer'), [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: peer.stdout });
+    lines.once('line', (line) => resolve({ process: peer, ports: JSON.parse(line) }));
+    peer.once('exit', (code) => reject(new Error(`the peer exited (${code}) before serving`)));
+  });
+}
+
+// One run of one client on one test: { ops, bytes, seconds } or { error }.
+function runClient(command, test, ports) {
+  const amount = quick ? Math.max(1, Math.floor(test.amount / 10)) : test.amount;
+  const port = test.port ? ports[test.port] : 0;
+  const [file, ...args] = command.argv;
+  const run = spawnSync(file, [...args, test.name, '127.0.0.1', String(port), String(amount)], {
+    cwd: ROOT, encoding: 'utf8', timeout: CLIENT_TIMEOUT_MS, maxBuffer: 1 << 20,
+  });
+  const last = run.stdout?.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (run.status === 0 && last) {
+    const result = JSON.parse(last);
+    if (result.unsupported) return { unsupported: result.unsupported };
+    return { ops: result.ops, bytes: result.bytes, seconds: result.seconds };
+  }
+  const why = run.error ? run.error.message
+    : (run.stderr || '').trim().split('\n').slice(-3).join(' | ') || `exit ${run.status}`;
+  return { error: why.slice(0, 300) };
+}
+
+function toolVersion(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.split('\n')[0].trim() : null;
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    hostname: os.hostname(),
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    gcc: toolVersion('gcc', ['--version']),
+    clang: toolVersion('clang-16', ['--version']),
+    commit: toolVersion('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
+    loadAverageAtStart: os.loadavg().map((x) => +x.toFixed(2)),
+  };
+}
+
+async function main() {
+  const commands = clientCommands();
+  const tests = TESTS.filter((t) => !only || only.includes(t.name));
+  const info = machine();
+  const runs = {}; // test → client → [sample]
+  const problems = {}; // test → client → reason (unsupported, missing, failed)
+  const peer = await startPeer();
+  const started = Date.now();
+  process.stderr.write(`bench: peer on ${JSON.stringify(peer.ports)}; ${reps} repetitions${quick ? ' (quick)' : ''}\n`);
+  try {
+    for (let rep = 0; rep < reps; rep++) {
+      for (const test of tests) {
+        // The order of the clients turns with each repetition, so that none
+        // always runs first (or right after the most demanding one).
+        const clients = test.clients.slice();
+        for (let i = 0; i < rep % clients.length; i++) clients.push(clients.shift());
+        for (const client of clients) {
+          const command = commands[client];
+          runs[test.name] ??= {};
+          problems[test.name] ??= {};
+          if (command.missing) {
+            problems[test.name][client] = `not built: ${command.missing}`;
+            continue;
+          }
+          if (problems[test.name][client]) continue; // failed or unsupported before
+          const result = runClient(command, test, peer.ports);
+          if (result.unsupported) problems[test.name][client] = `n/a: ${result.unsupported}`;
+          else if (result.error) problems[test.name][client] = `failed: ${result.error}`;
+          else (runs[test.name][client] ??= []).push(result);
+        }
+        process.stderr.write(`bench: repetition ${rep + 1}/${reps}: ${test.name} done (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+      }
+    }
+  } finally {
+    peer.process.stdin.end('quit\n');
+  }
+  info.loadAverageAtEnd = os.loadavg().map((x) => +x.toFixed(2));
+  info.seconds = Math.round((Date.now() - started) / 1000);
+  const results = summarise({
+    machine: info,
+    config: { repetitions: reps, quick, peer: 'bench/peer.c, one process for every client' },
+    runs, problems, tests,
+  });
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
+  const markdown = outFile.replace(/\.json$/, '') + '.md';
+  fs.writeFileSync(markdown, markdownTable(results));
+  printReport(results, process.stdout);
+  process.stdout.write(`\nresults: ${path.relative(process.cwd(), outFile)}, the same as a Markdown table: ${path.relative(process.cwd(), markdown)}\n`);
+}
+
+await main();
