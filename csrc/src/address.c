@@ -65,11 +65,11 @@ static ns_port port_of(const struct sockaddr_storage *ss) {
 static int socket_address(ns_socket sock, bool peer,
                           struct sockaddr_storage *ss) {
   socklen_t len = (socklen_t)sizeof(*ss);
-  int rc;
   memset(ss, 0, sizeof(*ss));
-  rc = peer ? getpeername(sock, (struct sockaddr *)ss, &len)
-            : getsockname(sock, (struct sockaddr *)ss, &len);
-  return rc == 0 ? NS_OK : nsi_socket_error(sock);
+  if (!peer) return nsi_sock_name(sock, ss);
+  if (getpeername(sock, (struct sockaddr *)ss, &len) != 0)
+    return nsi_socket_error(sock);
+  return NS_OK;
 }
 
 int ns_get_sock_domain(ns_socket sock, ns_domain *out) {

@@ -28,6 +28,23 @@ int nsi_socket_error(ns_socket sock);
 /* The last error of a failed connect on `sock`: a non-blocking connect that
  * has begun is NS_EINPROGRESS on every target. */
 int nsi_last_connect_error(ns_socket sock);
+/* What the OS does not check of an address given to bind or connect on
+ * `sock` (Winsock takes a zero length, or answers a short one with
+ * WSAEFAULT): NS_EINVAL for a length short of the family's address,
+ * NS_EAFNOSUPPORT for a family other than the socket's. NS_OK otherwise, and
+ * whenever the socket itself is bad (the call then reports that). */
+int nsi_check_address(ns_socket sock, const struct sockaddr *addr,
+                      socklen_t len);
+/* getsockname() into *ss. An unbound socket gives its family with a zero
+ * address and port, as POSIX does (Winsock refuses it with WSAEINVAL). */
+int nsi_sock_name(ns_socket sock, struct sockaddr_storage *ss);
+/* The code of a failed send/sendto on `sock`: a write to a peer that is gone
+ * is NS_EPIPE, a datagram without destination NS_EDESTADDRREQ. */
+int nsi_send_error(ns_socket sock);
+/* The result of a failed recv/recvfrom of `len` bytes on `sock`: a datagram
+ * longer than `len` is cut to `len` bytes, which is the result (Winsock fills
+ * the buffer, then reports WSAEMSGSIZE); otherwise a negative code. */
+ptrdiff_t nsi_recv_error(ns_socket sock, int len);
 /* Translates a getaddrinfo/getnameinfo result (EAI_*) to an NS_EAI_* code. */
 int nsi_error_from_gai(int gai_result);
 

@@ -26,7 +26,10 @@ int ns_create_native_socket(ns_domain domain, ns_sock_type type,
 }
 
 int ns_bind_addr(ns_socket sock, const struct sockaddr *addr, socklen_t len) {
+  int rc;
   if (addr == NULL) return NS_EINVAL;
+  rc = nsi_check_address(sock, addr, len);
+  if (rc != NS_OK) return rc;
   if (bind(sock, addr, len) != 0) return nsi_socket_error(sock);
   return NS_OK;
 }
@@ -37,7 +40,10 @@ int ns_listen(ns_socket sock, int backlog) {
 }
 
 int ns_connect(ns_socket sock, const struct sockaddr *addr, socklen_t len) {
+  int rc;
   if (addr == NULL) return NS_EINVAL;
+  rc = nsi_check_address(sock, addr, len);
+  if (rc != NS_OK) return rc;
   if (connect(sock, addr, len) != 0) return nsi_last_connect_error(sock);
   return NS_OK;
 }
@@ -78,14 +84,14 @@ ptrdiff_t ns_send(ns_socket sock, const void *buf, size_t len, int flags) {
   ptrdiff_t n;
   if (buf == NULL && len > 0) return NS_EINVAL;
   n = send(sock, buf, io_length(len), nsi_send_flags(flags));
-  return n < 0 ? nsi_socket_error(sock) : n;
+  return n < 0 ? nsi_send_error(sock) : n;
 }
 
 ptrdiff_t ns_recv(ns_socket sock, void *buf, size_t len, int flags) {
   ptrdiff_t n;
   if (buf == NULL && len > 0) return NS_EINVAL;
   n = recv(sock, buf, io_length(len), flags);
-  return n < 0 ? nsi_socket_error(sock) : n;
+  return n < 0 ? nsi_recv_error(sock, io_length(len)) : n;
 }
 
 ptrdiff_t ns_sendto(ns_socket sock, const void *buf, size_t len, int flags,
@@ -94,7 +100,7 @@ ptrdiff_t ns_sendto(ns_socket sock, const void *buf, size_t len, int flags,
   if (buf == NULL && len > 0) return NS_EINVAL;
   if (to == NULL && tolen != 0) return NS_EINVAL;
   n = sendto(sock, buf, io_length(len), nsi_send_flags(flags), to, tolen);
-  return n < 0 ? nsi_socket_error(sock) : n;
+  return n < 0 ? nsi_send_error(sock) : n;
 }
 
 ptrdiff_t ns_recvfrom(ns_socket sock, void *buf, size_t len, int flags,
@@ -103,7 +109,7 @@ ptrdiff_t ns_recvfrom(ns_socket sock, void *buf, size_t len, int flags,
   if (buf == NULL && len > 0) return NS_EINVAL;
   if ((from == NULL) != (fromlen == NULL)) return NS_EINVAL;
   n = recvfrom(sock, buf, io_length(len), flags, from, fromlen);
-  return n < 0 ? nsi_socket_error(sock) : n;
+  return n < 0 ? nsi_recv_error(sock, io_length(len)) : n;
 }
 
 int ns_get_sock_opt_int(ns_socket sock, int level, int optname, int *out) {
