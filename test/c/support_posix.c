@@ -73,6 +73,10 @@ int support_unix_sockets(void) {
   return 1;
 }
 
+int support_reports_resets(void) {
+  return 1;
+}
+
 int support_is_inheritable(ns_socket sock) {
   int flags = fcntl(sock, F_GETFD);
   if (flags < 0) return -1;

@@ -57,6 +57,11 @@ int support_unix_sockets(void) {
   return 1;
 }
 
+/* The host reports a reset (ECONNRESET from Node) as a reset. */
+int support_reports_resets(void) {
+  return 1;
+}
+
 /* No exec, so nothing is inherited and close-on-exec cannot be observed. */
 int support_is_inheritable(ns_socket sock) {
   (void)sock;

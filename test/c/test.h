@@ -117,6 +117,9 @@ void support_restore_descriptor_limit(void);
 /* Whether this target has unix-domain stream sockets: 1 if it must, 0 if
  * creating one must fail with NS_EAFNOSUPPORT (which the tests then check). */
 int support_unix_sockets(void);
+/* Whether recv reports a connection reset by the peer as NS_ECONNRESET (1),
+ * or only as an end of stream (0: Wine, which keeps returning 0). */
+int support_reports_resets(void);
 /* Whether a child process would inherit `sock` (1/0), or -1 if unknown. */
 int support_is_inheritable(ns_socket sock);
 /* Runs fn(arg[i]) on `count` threads and waits for them; NS_ENOTSUP where

@@ -55,18 +55,33 @@ static void connect_to_closed_port_is_refused(void) {
   ns_close(s);
 }
 
+/* What the client reads once its peer is gone and it is readable. A peer
+ * closed with unread data, or a listener closed with the connection still
+ * queued, resets the connection. */
+static ptrdiff_t recv_from_closed_peer(ns_socket client) {
+  ns_socket set[1];
+  size_t n = 1;
+  char buf[16];
+  set[0] = client;
+  CHECK_EQ(ns_select_read(set, &n, 5000), 1);
+  return ns_recv(client, buf, sizeof(buf), 0);
+}
+
 /* Closing a socket with unread data makes TCP send a reset. */
 static void peer_reset_is_econnreset(void) {
   ns_socket client, server, set[1];
   size_t n = 1;
-  char buf[16];
+  ptrdiff_t rc;
   REQUIRE_OK(tcp_pair(NS_AF_INET, &client, &server));
   CHECK_OK(send_all(client, "unread", 6));
   set[0] = server;
   CHECK_EQ(ns_select_read(set, &n, 5000), 1);
   CHECK_OK(ns_close(server));
-  CHECK_EQ(ns_recv(client, buf, sizeof(buf), 0), NS_ECONNRESET);
+  rc = recv_from_closed_peer(client);
   ns_close(client);
+  if (rc == 0 && !support_reports_resets())
+    SKIP("this target reports a reset as an end of stream (Wine)");
+  CHECK_EQ(rc, NS_ECONNRESET);
 }
 
 /* Writing to a peer that has gone: EPIPE, and the process is still here
@@ -165,15 +180,15 @@ static void accept_under_emfile_keeps_the_connection(void) {
 
 /* Connections waiting in the queue of a listener that closes are reset. */
 static void closing_listener_resets_queued_connections(void) {
-  ns_socket listener, client, set[1];
-  size_t n = 1;
-  char buf[4];
+  ns_socket listener, client;
+  ptrdiff_t rc;
   REQUIRE_OK(tcp_pending(NS_AF_INET, &listener, &client));
   CHECK_OK(ns_close(listener));
-  set[0] = client;
-  CHECK_EQ(ns_select_read(set, &n, 5000), 1);
-  CHECK_EQ(ns_recv(client, buf, sizeof(buf), 0), NS_ECONNRESET);
+  rc = recv_from_closed_peer(client);
   ns_close(client);
+  if (rc == 0 && !support_reports_resets())
+    SKIP("this target reports a reset as an end of stream (Wine)");
+  CHECK_EQ(rc, NS_ECONNRESET);
 }
 
 const test_case fault_tests[] = {
