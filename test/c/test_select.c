@@ -159,6 +159,44 @@ static void select_works_above_fd_setsize(void) {
   ns_close(server);
 }
 
+/* More sockets than a default fd_set holds (64 on Windows, where FD_SETSIZE
+ * counts sockets rather than bounding their numbers). */
+static void select_takes_more_sockets_than_fd_setsize(void) {
+  enum { PAIRS = 80 };
+  ns_socket clients[PAIRS], servers[PAIRS], set[PAIRS];
+  size_t n;
+  int made = 0, i;
+  for (i = 0; i < PAIRS; i++) {
+    if (tcp_pair(NS_AF_INET, &clients[i], &servers[i]) != NS_OK) break;
+    made++;
+  }
+  CHECK_EQ(made, PAIRS);
+  if (made == PAIRS) {
+    CHECK_OK(send_all(clients[PAIRS - 1], "!", 1));
+    CHECK_OK(send_all(clients[70], "!", 1));
+    /* The bytes may still be on their way: wait until both have landed. */
+    set[0] = servers[70];
+    n = 1;
+    CHECK_EQ(ns_select_read(set, &n, 5000), 1);
+    set[0] = servers[PAIRS - 1];
+    n = 1;
+    CHECK_EQ(ns_select_read(set, &n, 5000), 1);
+    for (i = 0; i < PAIRS; i++) set[i] = servers[i];
+    n = PAIRS;
+    CHECK_EQ(ns_select_read(set, &n, 1000), 2);
+    CHECK_EQ(n, 2);
+    CHECK((set[0] == servers[70] && set[1] == servers[PAIRS - 1]) ||
+          (set[1] == servers[70] && set[0] == servers[PAIRS - 1]));
+    for (i = 0; i < PAIRS; i++) set[i] = clients[i];
+    n = PAIRS;
+    CHECK_EQ(ns_select_write(set, &n, 0), PAIRS);
+  }
+  for (i = 0; i < made; i++) {
+    ns_close(clients[i]);
+    ns_close(servers[i]);
+  }
+}
+
 static void select_bad_input(void) {
   ns_socket s, set[2];
   size_t n = 1;
@@ -187,5 +225,6 @@ const test_case select_tests[] = {
     {"select_read_sees_pending_connection_and_eof", select_read_sees_pending_connection_and_eof},
     {"select_write_on_connected_and_connecting", select_write_on_connected_and_connecting},
     {"select_works_above_fd_setsize", select_works_above_fd_setsize},
+    {"select_takes_more_sockets_than_fd_setsize", select_takes_more_sockets_than_fd_setsize},
     {"select_bad_input", select_bad_input},
     {NULL, NULL}};
