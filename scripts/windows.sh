@@ -158,8 +158,10 @@ wine_works() {
 make_wine_prefix() {
   rm -rf "$WINE_PREFIX"
   say "build.sh: making the Wine prefix build/windows/wine-prefix"
-  wine_env timeout 300 "$WINE" wineboot --init </dev/null >>"$WIN_OUT/wine-init.log" 2>&1 &&
-    [[ -f $WINE_PREFIX/system.reg ]]
+  wine_env timeout 300 "$WINE" wineboot --init </dev/null >>"$WIN_OUT/wine-init.log" 2>&1 || return 1
+  # The registry reaches the disk when the wineserver exits.
+  wine_env timeout 60 "$WINESERVER" -w </dev/null >/dev/null 2>&1 || true
+  [[ -f $WINE_PREFIX/system.reg ]]
 }
 
 # Makes the prefix on first use (again if it no longer works) and starts its
