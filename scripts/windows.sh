@@ -37,7 +37,10 @@
 #     with sets allocated to size: no 64-socket (FD_SETSIZE) limit.
 #   - WSA error codes are translated to the same NS_E* codes as errno is; a
 #     closed handle is NS_EBADF and a handle that is not a socket NS_ENOTSOCK,
-#     as on POSIX. Sending after shutdown (WSAESHUTDOWN) is NS_EPIPE.
+#     as on POSIX. A send to a peer that is gone (WSAECONNRESET,
+#     WSAECONNABORTED, WSAESHUTDOWN) is NS_EPIPE; a datagram cut to fit the
+#     buffer is returned cut (Winsock's WSAEMSGSIZE), as on POSIX; an
+#     unbound socket's name is the zero address and port 0.
 #   - NS_SO_REUSEPORT is NS_OPTION_MISSING (NS_ENOPROTOOPT); NS_SHUT_* are
 #     SD_RECEIVE/SD_SEND/SD_BOTH.
 #   - Services and protocols come from %SystemRoot%\System32\drivers\etc\
@@ -45,7 +48,9 @@
 #     and right under Wine, whose getservbyport misses entries).
 #   - AF_UNIX: ns_make_unix_addr works; creating the socket needs Windows 10
 #     1803 or later and is NS_EAFNOSUPPORT elsewhere, and under Wine.
-#   - No descriptor limit to lower: the two EMFILE tests are skipped.
+#   - No descriptor limit to lower: the two EMFILE tests are skipped. Under
+#     Wine a reset connection reads as end of stream: the two reset tests
+#     are skipped there (Windows itself reports WSAECONNRESET).
 
 WIN_OUT=$BUILD/windows
 WIN_CC=x86_64-w64-mingw32-gcc
