@@ -5,6 +5,7 @@
 // values; blocking calls wait on the control block's event counter.
 import fs from 'node:fs';
 import { E, errnoFromNode } from '../errno.js';
+import { HostDown } from '../channel.js';
 import {
   ADDR_SIZE, AF_INET, AF_INET6, AF_UNIX, anyAddress, decodeAddress,
   encodeAddress, isValidIp,
@@ -118,8 +119,12 @@ export class SocketLayer {
   close(sock) {
     const reset = sock.type === STREAM && sock.rx !== null &&
       (ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL) > 0 || (sock.flags() & F_RX_PAUSED) !== 0);
-    this.channel.post({ op: 'close', id: sock.id, reset });
     this.open--;
+    try {
+      this.channel.request({ op: 'close', id: sock.id, reset });
+    } catch (err) {
+      if (!(err instanceof HostDown)) throw err;
+    }
     return 0;
   }
 

@@ -36,12 +36,17 @@ const requests = {
   bind: (ep, msg, reply) => ep.bind(msg.addr, reply),
   listen: (ep, msg, reply) => ep.listen(reply),
   connect: (ep, msg, reply) => ep.connect(msg.addr, reply),
+  // Answered once the kernel socket is closed (or its orderly close has
+  // begun), so what the guest does next sees it closed, as after close(2).
+  close: (ep, msg, reply) => {
+    ep.close(msg.reset);
+    reply({ errno: 0 });
+  },
 };
 
 // Operations that do not answer.
 const notices = {
   shutdown: (ep, msg) => ep.shutdown(msg.how),
-  close: (ep, msg) => ep.close(msg.reset),
   option: (ep, msg) => ep.setOption(msg.name, msg.value),
 };
 

@@ -319,8 +319,12 @@ export class StreamEndpoint extends Endpoint {
     if (sock) {
       sock.removeAllListeners('data');
       if (reset || this.pendingRx.length) sock.resetAndDestroy();
-      else if (sock.connecting) sock.destroy();
-      else {
+      else if (sock.connecting || (this._txEmpty() && sock.writableLength === 0)) {
+        // Nothing left to send: close the descriptor now, and the kernel
+        // does what close(2) does (FIN, or a reset for unread data or for
+        // data that arrives later).
+        sock.destroy();
+      } else {
         this.endAfterFlush = true;
         // As a kernel does for a closed socket: data that still arrives
         // draws a reset (so the peer's writes fail), the peer's FIN ends it.
