@@ -8,7 +8,8 @@
 // Environment: BENCH_REPS (repetitions, default 5), BENCH_QUICK=1 (a tenth
 // of the work, 2 repetitions: for development, not for figures),
 // BENCH_EMSCRIPTEN (the Emscripten client's .js) or BENCH_EMSCRIPTEN_MISSING
-// (why there is none), BENCH_ONLY (comma-separated test names).
+// (why there is none), BENCH_ONLY (comma-separated test names), BENCH_PAIRS
+// (raw POSIX + native library pairs per repetition, default 3).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD = path.join(ROOT, 'build', 'bench');
 const quick = process.env.BENCH_QUICK === '1';
 const reps = Number(process.env.BENCH_REPS ?? (quick ? 2 : 5));
+const PAIRS = Number(process.env.BENCH_PAIRS ?? (quick ? 1 : 3));
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const outArg = process.argv.indexOf('--out');
 const outFile = outArg > 0 ? process.argv[outArg + 1] : path.join(BUILD, 'results.json');
@@ -41,6 +43,27 @@ function clientCommands() {
     node: { argv: [node, path.join(ROOT, 'bench/client_node.mjs')] },
     host: { argv: [node, path.join(ROOT, 'bench/client_host.mjs')] },
   };
+}
+
+// The clients of one repetition. The order turns with each repetition, so
+// that none always runs first (or right after the most demanding one). Raw
+// POSIX and the native library run as PAIRS back-to-back pairs in ABBA
+// order: their difference is the smallest the benchmark must see, so they
+// get more samples, each pair taken on the same machine state.
+function clientOrder(clients, rep) {
+  const groups = [];
+  for (const c of clients) {
+    if (c === 'native' && clients.includes('raw')) continue;
+    if (c === 'raw' && clients.includes('native')) {
+      const pairs = [];
+      for (let i = 0; i < PAIRS; i++) pairs.push(...((rep + i) % 2 ? ['native', 'raw'] : ['raw', 'native']));
+      groups.push(pairs);
+    } else {
+      groups.push([c]);
+    }
+  }
+  for (let i = 0; i < rep % groups.length; i++) groups.push(groups.shift());
+  return groups.flat();
 }
 
 function startPeer() {
@@ -105,10 +128,7 @@ async function main() {
   try {
     for (let rep = 0; rep < reps; rep++) {
       for (const test of tests) {
-        // The order of the clients turns with each repetition, so that none
-        // always runs first (or right after the most demanding one).
-        const clients = test.clients.slice();
-        for (let i = 0; i < rep % clients.length; i++) clients.push(clients.shift());
+        const clients = clientOrder(test.clients, rep);
         for (const client of clients) {
           const command = commands[client];
           runs[test.name] ??= {};
@@ -133,7 +153,7 @@ async function main() {
   info.seconds = Math.round((Date.now() - started) / 1000);
   const results = summarise({
     machine: info,
-    config: { repetitions: reps, quick, peer: 'bench/peer.c, one process for every client' },
+    config: { repetitions: reps, rawNativePairsPerRepetition: PAIRS, quick, peer: 'bench/peer.c, one process for every client' },
     runs, problems, tests,
   });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
