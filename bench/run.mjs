@@ -46,21 +46,29 @@ function clientCommands() {
 }
 
 // The clients of one repetition. The order turns with each repetition, so
-// that none always runs first (or right after the most demanding one). Raw
-// POSIX and the native library run as PAIRS back-to-back pairs in ABBA
-// order: their difference is the smallest the benchmark must see, so they
-// get more samples, each pair taken on the same machine state.
+// that none always runs first (or right after the most demanding one). The
+// clients a target compares run back to back, in ABBA order: raw POSIX and
+// the native library (PAIRS pairs per repetition: their difference is the
+// smallest the benchmark must see) and the wasm build and Node (one pair).
+// Each pair sees one machine state, so its ratio is steadier than a ratio
+// of figures taken minutes apart.
+const PAIRED = [['raw', 'native'], ['wasm', 'node']];
+
 function clientOrder(clients, rep) {
   const groups = [];
+  const placed = new Set();
   for (const c of clients) {
-    if (c === 'native' && clients.includes('raw')) continue;
-    if (c === 'raw' && clients.includes('native')) {
-      const pairs = [];
-      for (let i = 0; i < PAIRS; i++) pairs.push(...((rep + i) % 2 ? ['native', 'raw'] : ['raw', 'native']));
-      groups.push(pairs);
-    } else {
+    if (placed.has(c)) continue;
+    const pair = PAIRED.find((p) => p.includes(c) && p.every((x) => clients.includes(x)));
+    if (!pair) {
       groups.push([c]);
+      continue;
     }
+    const times = pair[0] === 'raw' ? PAIRS : 1;
+    const seq = [];
+    for (let i = 0; i < times; i++) seq.push(...((rep + i) % 2 ? [pair[1], pair[0]] : pair));
+    pair.forEach((x) => placed.add(x));
+    groups.push(seq);
   }
   for (let i = 0; i < rep % groups.length; i++) groups.push(groups.shift());
   return groups.flat();

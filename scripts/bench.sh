@@ -35,6 +35,7 @@ build_bench_emscripten() {
   if ! declare -F build_emscripten_program >/dev/null ||
     ! declare -F build_emscripten_libraries >/dev/null; then
     export BENCH_EMSCRIPTEN_MISSING="scripts/emscripten.sh has no build_emscripten_program"
+    say "build.sh: Emscripten client: not built: $BENCH_EMSCRIPTEN_MISSING"
     return
   fi
   mkdir -p "$BENCH_OUT"
