@@ -27,7 +27,7 @@ var nativesocketsKept = {};
 (function keepEmscriptenOriginals() {
   var library = LibraryManager.library;
   ['fd_close', 'fd_read', 'fd_write', 'fd_fdstat_get', '__syscall_fcntl64',
-   '__syscall_ioctl'].forEach(function(name) {
+   '__syscall_ioctl', '__syscall_dup', '__syscall_dup3'].forEach(function(name) {
     var kept = '$emscripten_' + name.replace(/^_+/, '');
     library[kept] = library[name];
     library[kept + '__deps'] = (library[name + '__deps'] || []).slice();
@@ -72,6 +72,7 @@ var NativeSocketsLibrary = {
 
     get: function() {
       var host = NativeSockets.host;
+      if (!host) abort('nativesockets: no socket host (it runs under Node.js only)');
       if (!host.attached) host.attach(wasmMemory);
       return host;
     },
@@ -191,6 +192,18 @@ var NativeSocketsLibrary = {
   __syscall_fcntl64__deps: ['$NativeSockets', nativesocketsKept.__syscall_fcntl64],
   __syscall_fcntl64: nativesocketsOnSockets('__syscall_fcntl64',
     'host.fcntl(fd, a, HEAP32[b >> 2])'),
+  // Emscripten's dup and dup2 reopen the descriptor's path; a socket has none.
+  __syscall_dup__deps: ['$NativeSockets', nativesocketsKept.__syscall_dup],
+  __syscall_dup: nativesocketsOnSockets('__syscall_dup', 'host.fcntl(fd, 0, 0)'),
+  __syscall_dup3__deps: ['$NativeSockets', nativesocketsKept.__syscall_dup3,
+                         nativesocketsKept.fd_close],
+  __syscall_dup3: function(fd, to, flags) {
+    var host = NativeSockets.get();
+    if (host.isSocket(fd)) return host.dupTo(fd, to, emscripten_fd_close);
+    // Whatever `to` was is closed first; a socket there must close in the host.
+    if (fd !== to && host.isSocket(to) && FS.getStream(fd)) host.close(to);
+    return emscripten_syscall_dup3(fd, to, flags);
+  },
   __syscall_ioctl__deps: ['$NativeSockets', nativesocketsKept.__syscall_ioctl],
   __syscall_ioctl: nativesocketsOnSockets('__syscall_ioctl',
     'host.ioctl(fd, a, { get: function() { return HEAP32[HEAP32[b >> 2] >> 2]; },' +

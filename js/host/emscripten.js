@@ -196,6 +196,19 @@ export class EmscriptenHost {
     }
   }
 
+  /** dup2/dup3 of a socket descriptor onto `to`, closing what was there. */
+  dupTo(fd, to, closeOther) {
+    if (to === fd) return -E.INVAL;
+    if (to < 0 || to > this.fds.FS.MAX_OPEN_FDS) return -E.BADF;
+    const entry = this.fds.get(fd);
+    const there = this.fds.get(to);
+    if (there !== undefined) {
+      const rc = there.kind === 'socket' ? this.close(to) : closeOther(to);
+      if (rc !== 0) return -rc;
+    }
+    return this.fds.add(entry, to) === to ? to : -E.MFILE;
+  }
+
   /** ioctl on a socket descriptor; `word` reads and writes the int at argp. */
   ioctl(fd, op, word) {
     const entry = this.fds.get(fd);
