@@ -48,6 +48,22 @@ function median(values) {
   return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
+// A 95% interval for the median of `values`: the bootstrap (2,000
+// resamples, a fixed seed so that a results file always reads the same).
+function medianInterval(values) {
+  let seed = 12345;
+  const random = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const medians = [];
+  for (let i = 0; i < 2000; i++) {
+    medians.push(median(values.map(() => values[Math.floor(random() * values.length)])));
+  }
+  medians.sort((a, b) => a - b);
+  return [medians[50], medians[1949]];
+}
+
 // The issue's targets, as bounds on a ratio of medians from the same run.
 function targetList(tests) {
   const list = [];
@@ -85,10 +101,16 @@ function checkTarget(target, byTest) {
   const ok = target.atMost !== undefined ? ratio <= bound : ratio >= bound;
   const by = Math.abs(ratio - bound) / bound;
   const side = target.atMost !== undefined ? '≤' : '≥';
-  const note = ok ? `${ratio.toFixed(3)}× (${side} ${bound.toFixed(2)}×)`
-    : `${ratio.toFixed(3)}×, needs ${side} ${bound.toFixed(2)}×: missed by ${(by * 100).toFixed(1)}%`;
+  // How sure the verdict is: does the ratio's 95% interval hold the bound?
+  const interval = pairedRatios && pairedRatios.length >= 5 ? medianInterval(pairedRatios) : null;
+  const noisy = interval !== null && interval[0] <= bound && bound <= interval[1];
+  const range = interval ? `, 95% interval ${interval[0].toFixed(3)}–${interval[1].toFixed(3)}` : '';
+  const note = ok ? `${ratio.toFixed(3)}× (${side} ${bound.toFixed(2)}×${range})`
+    : `${ratio.toFixed(3)}×, needs ${side} ${bound.toFixed(2)}×: missed by ${(by * 100).toFixed(1)}%${range}` +
+      (noisy ? ' (the bound is inside the interval: within this machine\'s noise)' : '');
   return { ...target, status: ok ? 'PASS' : 'MISS', ratio: +ratio.toFixed(4),
     ratioOf: pairedRatios ? 'median of back-to-back pairs' : 'medians',
+    ...(interval ? { interval95: interval.map((r) => +r.toFixed(4)), withinNoise: noisy } : {}),
     ...(pairedRatios ? { pairedRatios: pairedRatios.map((r) => +r.toFixed(4)) } : {}),
     missedBy: ok ? 0 : +by.toFixed(4), note };
 }
@@ -198,6 +220,9 @@ export function markdownTable(results) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const file = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'build/bench/results.json';
   const results = JSON.parse(fs.readFileSync(file, 'utf8'));
+  // The targets again from the stored figures (as this version checks them).
+  const tests = TESTS.filter((t) => results.tests[t.name]);
+  results.targets = targetList(tests).map((t) => checkTarget(t, results.tests));
   if (process.argv.includes('--markdown')) process.stdout.write(markdownTable(results));
   else printReport(results, process.stdout);
 }
