@@ -26,7 +26,7 @@ const PAIRS = Number(process.env.BENCH_PAIRS ?? (quick ? 1 : 3));
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const outArg = process.argv.indexOf('--out');
 const outFile = outArg > 0 ? process.argv[outArg + 1] : path.join(BUILD, 'results.json');
-const CLIENT_TIMEOUT_MS = 300_000;
+const CLIENT_TIMEOUT_MS = 120_000; // the slowest client run takes a few seconds
 
 // How each client is started; null with a reason when it cannot be.
 function clientCommands() {
@@ -97,8 +97,11 @@ function runClient(command, test, ports) {
     if (result.unsupported) return { unsupported: result.unsupported };
     return { ops: result.ops, bytes: result.bytes, seconds: result.seconds };
   }
+  // The line that says what went wrong: the client's own message or the
+  // error a runtime threw, not the stack trace around it.
+  const lines = (run.stderr || '').split('\n').map((l) => l.trim()).filter(Boolean);
   const why = run.error ? run.error.message
-    : (run.stderr || '').trim().split('\n').slice(-3).join(' | ') || `exit ${run.status}`;
+    : lines.find((l) => /^client:|error/i.test(l)) ?? lines.pop() ?? `exit ${run.status ?? run.signal}`;
   return { error: why.slice(0, 300) };
 }
 
@@ -170,6 +173,14 @@ async function main() {
   fs.writeFileSync(markdown, markdownTable(results));
   printReport(results, process.stdout);
   process.stdout.write(`\nresults: ${path.relative(process.cwd(), outFile)}, the same as a Markdown table: ${path.relative(process.cwd(), markdown)}\n`);
+  // A client that failed is an error of the run; a missed target is not:
+  // it is reported above, with by how much.
+  const failed = Object.entries(problems).flatMap(([test, byClient]) =>
+    Object.entries(byClient).filter(([, why]) => why.startsWith('failed')).map(([c]) => `${test}/${c}`));
+  if (failed.length > 0) {
+    process.stderr.write(`bench: failed: ${failed.join(', ')}\n`);
+    process.exitCode = 1;
+  }
 }
 
 await main();
