@@ -57,7 +57,8 @@ var NativeSocketsLibrary = {
         err('nativesockets: the socket host needs Node.js');
         return;
       }
-      if (!wasmBinary && !Module['instantiateWasm'] && !isDataURI(wasmBinaryFile)) {
+      if (typeof wasmBinaryFile == 'string' && !wasmBinary && !Module['instantiateWasm'] &&
+          !isDataURI(wasmBinaryFile)) {
         wasmBinary = readBinary(wasmBinaryFile);
       }
       var spec = Module['nativesocketsHost'] || 'nativesockets/emscripten';

@@ -59,13 +59,17 @@ build_emscripten_libraries() {
 }
 
 # build_emscripten_program OUT.js SOURCES... [extra emcc flags] — links a C
-# program against the core, the add-on and the JS library, as a user would.
+# program against the core, the add-on and the JS library, as a user would
+# (building the libraries first if they are not there). Run it with
+# `node OUT.js`; OUT may end in .cjs too.
 # The program finds the host as `nativesockets/emscripten` when it sits under
 # a node_modules that has the package; inside this repository it is told the
 # path (build/emscripten/host-path.js).
 build_emscripten_program() {
   local out=$1
   shift
+  ensure_emscripten_tools
+  [[ -e $EM_LIB/libnativesockets_emscripten.a ]] || build_emscripten_libraries
   mkdir -p "$(dirname "$out")"
   # Emscripten's output is a CommonJS script, and the repository's
   # package.json says "type": "module": a .js output needs its folder marked
