@@ -205,8 +205,11 @@ const lookupLocalhost = (done) => dns.lookup('localhost', { all: true }, done);
 // does what the C library's call does: read the file at every call (a
 // blocking call, as in C) and stop at the first matching line.
 function servicePort(text, name, proto) {
-  for (const line of text.split('\n')) {
-    const fields = line.replace(/#.*/, '').trim().split(/\s+/);
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const fields = text.slice(start, end).replace(/#.*/, '').trim().split(/\s+/);
+    start = end + 1;
     if (fields.length < 2) continue;
     const [port, protocol] = fields[1].split('/');
     if (protocol === proto && (fields[0] === name || fields.slice(2).includes(name))) {
