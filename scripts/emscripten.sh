@@ -112,4 +112,7 @@ test_emscripten() {
   build_emscripten
   ensure_node
   run_suite "c emscripten (node)" timeout 600 node "$EM_OUT/test-c.js"
+  # The packed package as an Emscripten user gets it (needs ./build.sh wasi
+  # done, as `test` has by then: npm pack wants wasm/nativesockets.wasm).
+  run_suite "emscripten package" timeout 600 bash test/emscripten/package.sh
 }
