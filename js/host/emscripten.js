@@ -56,13 +56,23 @@ function inEmscriptenNumbers(imports, memory) {
   return out;
 }
 
-// What a socket's stream answers when Emscripten's own FS code reaches it
-// (sockets do not seek; reads and writes go through the imports instead).
-const streamOps = {
-  llseek() {
-    throw new Error('unreachable: sockets are not seekable');
-  },
-};
+// A socket's stream operations, for Emscripten's FS code that reaches a
+// socket on its own (read/write/close calls are taken over before it does):
+// reads and writes go to the socket; seeks and positioned reads and writes
+// FS refuses itself with ESPIPE, the stream being unseekable.
+function socketStreamOps(FS, sockets) {
+  const bytes = (buffer, offset, length) => new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
+  const answer = (res) => {
+    if (res.errno) throw new FS.ErrnoError(errnoForEmscripten(res.errno));
+    return res.n;
+  };
+  return {
+    read: (stream, buffer, offset, length) =>
+      answer(sockets.recv(stream.nativesocket.sock, [bytes(buffer, offset, length)], false, false)),
+    write: (stream, buffer, offset, length) =>
+      answer(sockets.send(stream.nativesocket.sock, [bytes(buffer, offset, length)], null)),
+  };
+}
 
 /**
  * The host's descriptor table (fd-table.js's interface) over Emscripten's
@@ -70,8 +80,9 @@ const streamOps = {
  * { kind: 'emscripten' } for anything Emscripten opened itself.
  */
 export class EmscriptenDescriptors {
-  constructor(FS) {
+  constructor(FS, sockets) {
     this.FS = FS;
+    this.streamOps = socketStreamOps(FS, sockets);
     this.node = { mode: S_IFSOCK | 0o777, id: 0, name: 'socket' };
   }
 
@@ -86,7 +97,7 @@ export class EmscriptenDescriptors {
     try {
       return this.FS.createStream({
         nativesocket: entry, node: this.node, path: '', flags: O_RDWR,
-        seekable: false, position: 0, stream_ops: streamOps,
+        seekable: false, position: 0, stream_ops: this.streamOps,
       }, min).fd;
     } catch (err) {
       if (err && err.errno === E.MFILE) return -1;
@@ -139,7 +150,7 @@ export class EmscriptenHost {
     this.host = new SocketHost({ unixPaths: 'host', ...options });
     // SocketHost made a table of its own for node:wasi's descriptors; an
     // Emscripten program's descriptors are its FS's.
-    this.fds = new EmscriptenDescriptors(FS);
+    this.fds = new EmscriptenDescriptors(FS, this.host.sockets);
     this.host.fds = this.fds;
     this.sockets = this.host.sockets;
     const imports = this.host.getImportObject();
