@@ -21,6 +21,11 @@ import {
   dgramDrop, dgramFits, dgramPeek, dgramPush, ringUsed, streamRead, streamWrite,
 } from '../rings.js';
 
+// How long a blocking send keeps retrying a full kernel buffer itself, and
+// the pause between tries.
+const DIRECT_RETRY_MS = 0.2;
+const DIRECT_RETRY_GAP_MS = 0.01;
+
 export const STREAM = 1;
 export const DGRAM = 2;
 
@@ -230,7 +235,12 @@ export class SocketLayer {
     const hdr = listener.hdr;
     const result = this._block(listener, () => {
       const tail = Atomics.load(hdr, H_ACC_TAIL);
-      if (tail === Atomics.load(hdr, H_ACC_HEAD)) return undefined;
+      if (tail === Atomics.load(hdr, H_ACC_HEAD)) {
+        // As for received data: the overflow may have been flagged after
+        // the queue was emptied.
+        if (listener.flags() & F_ACC_OVERFLOW) this._kick(listener);
+        return undefined;
+      }
       const id = Atomics.load(hdr, ACC_BASE_WORD + ((tail >>> 0) % ACC_CAP));
       Atomics.store(hdr, H_ACC_TAIL, (tail + 1) | 0);
       return { errno: 0, id };
@@ -272,6 +282,9 @@ export class SocketLayer {
       const n = this._block(sock, () => {
         const available = ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL);
         if (available > 0) return this._readStream(sock, dsts, got, peek);
+        // The worker may have paused just after this side emptied the ring
+        // (and so saw no pause to report): ask for the held data again.
+        if (sock.flags() & F_RX_PAUSED) this._kick(sock);
         if (sock.shutRd) return 0;
         const err = sock.takeError();
         if (err) return -err;
@@ -352,7 +365,17 @@ export class SocketLayer {
       // A blocking send lets the worker finish what the ring holds, then
       // writes directly: one copy fewer than queueing behind it.
       if (!sock.nonblock) this._awaitSent(sock);
-      sent = this._sendDirect(sock, srcs);
+      sent = this._sendDirect(sock, srcs, 0);
+      // A full kernel buffer usually has room again within microseconds (the
+      // peer is reading): retry for a moment before handing the rest to the
+      // worker, whose wake-up and completion cost more than the wait.
+      const until = performance.now() + DIRECT_RETRY_MS;
+      while (!sock.nonblock && sent >= 0 && sent < total && performance.now() < until) {
+        spinFor(DIRECT_RETRY_GAP_MS);
+        const more = this._sendDirect(sock, srcs, sent);
+        sent = more < 0 ? (sent > 0 ? sent : more) : sent + more;
+        if (more < 0) break;
+      }
       if (sent < 0) return { errno: -sent };
       if (sent === total || (sent > 0 && sock.nonblock)) return { errno: 0, n: sent };
     }
@@ -387,7 +410,7 @@ export class SocketLayer {
   // ring is empty and Node has written all it took): no copy, no wake-up of
   // the worker. Returns the bytes written, 0 when this path is closed or the
   // kernel would block (the ring then takes the rest), or -errno.
-  _sendDirect(sock, srcs) {
+  _sendDirect(sock, srcs, skip) {
     const hdr = sock.hdr;
     const flags = Atomics.load(hdr, H_FLAGS);
     if ((flags & (F_CONNECTED | F_TX_DEAD | F_CONNECTING)) !== F_CONNECTED || sock.shutWr) return 0;
@@ -398,7 +421,8 @@ export class SocketLayer {
     try {
       const fd = Atomics.load(hdr, H_FD) - 1;
       if (fd < 0) return 0;
-      return srcs.length === 1 ? fs.writeSync(fd, srcs[0]) : fs.writevSync(fd, srcs);
+      const rest = skipBytes(srcs, skip);
+      return rest.length === 1 ? fs.writeSync(fd, rest[0]) : fs.writevSync(fd, rest);
     } catch (err) {
       if (err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK') return 0;
       Atomics.or(hdr, H_FLAGS, F_TX_DEAD);
@@ -523,6 +547,7 @@ export class SocketLayer {
     }
     if (flags & F_LISTENING) {
       const queued = Atomics.load(sock.hdr, H_ACC_HEAD) !== Atomics.load(sock.hdr, H_ACC_TAIL);
+      if (!queued && (flags & F_ACC_OVERFLOW)) this._kick(sock); // see accept()
       return { read: queued || pendingError, write: false, nbytes: 0, hangup: false };
     }
     if (sock.rx === null) {
@@ -530,6 +555,7 @@ export class SocketLayer {
       return { read: true, write: true, nbytes: 0, hangup: true };
     }
     const available = ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL);
+    if (available === 0 && (flags & F_RX_PAUSED)) this._kick(sock); // see recv()
     const eof = (flags & F_RX_EOF) !== 0 && !(flags & F_RX_PAUSED);
     const connecting = (flags & F_CONNECTING) !== 0;
     const room = sock.tx.length - ringUsed(sock.hdr, H_TX_HEAD, H_TX_TAIL);
@@ -560,6 +586,27 @@ export class SocketLayer {
       if (sock.nonblock && !ignoreNonblock) return -E.AGAIN;
       this.channel.waitEvent(seen, Infinity);
     }
+  }
+}
+
+// The views of `parts` after the first `skip` bytes.
+function skipBytes(parts, skip) {
+  if (skip === 0) return parts;
+  const rest = [];
+  for (const p of parts) {
+    if (skip >= p.length) skip -= p.length;
+    else {
+      rest.push(skip > 0 ? p.subarray(skip) : p);
+      skip = 0;
+    }
+  }
+  return rest;
+}
+
+function spinFor(ms) {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // a few microseconds: less than a thread wake-up costs
   }
 }
 
