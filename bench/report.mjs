@@ -169,6 +169,10 @@ export function printReport(results, out) {
   const m = results.machine;
   const lines = [];
   lines.push(`nativesockets benchmark: ${m.date}, ${m.cpu} (${m.cores} cores), ${m.kernel}, Node ${m.node}, commit ${m.commit}`);
+  if (m.loadAverageAtStart) {
+    // Other work on the machine moves every figure; say how much there was.
+    lines.push(`load average (1, 5, 15 min) at the start ${m.loadAverageAtStart.join(' ')}, at the end ${(m.loadAverageAtEnd ?? []).join(' ')}; ${m.seconds ?? '?'} s`);
+  }
   lines.push(`median of ${results.config.repetitions} repetitions (raw POSIX and native library: ${results.config.repetitions * (results.config.rawNativePairsPerRepetition ?? 1)}, run in back-to-back pairs)${results.config.quick ? ' (QUICK: a tenth of the work, not for figures)' : ''}; ratios are figure / figure (lower is better for µs and ns, higher for the rest)`);
   lines.push('');
   const head = [pad('test', 45), pad('client', 24), pad('median', 12, true), pad('unit', 8),
