@@ -161,3 +161,26 @@ describe('names of /etc/hosts: the system answer is remembered until the file ch
     expect(lookups()).toBe(4);
   });
 });
+
+describe('a datagram sent right after socket(), unbound', () => {
+  it('goes out (the kick may overtake the socket\'s creation) and its echo comes back', async () => {
+    const peer = startNodePeer(`
+      const dgram = require('node:dgram');
+      const s = dgram.createSocket('udp4');
+      s.on('message', (m, r) => s.send(m, r.port, r.address));
+      s.bind(0, '127.0.0.1', () => port.postMessage(s.address().port));`, {}, cleanups);
+    const port = await peer.next();
+    for (let i = 0; i < 50; i++) {
+      const c = track(ns.createNativeSocket(ns.AF_INET, ns.SOCK_DGRAM, ns.IPPROTO_UDP));
+      ns.sendTo(c, `datagram ${i}`, '127.0.0.1', port);
+      // Waits with a timeout: a datagram that never left must fail the
+      // test, not block this thread for good.
+      expect(ns.selectRead([c], 5000)).toBe(1);
+      const echo = ns.recvFrom(c);
+      expect(echo.data.toString()).toBe(`datagram ${i}`);
+      expect(echo.port).toBe(port);
+      ns.close(c);
+      opened.pop();
+    }
+  }, 30_000);
+});

@@ -29,6 +29,10 @@ function open(msg) {
     : new DatagramEndpoint(msg.id, msg.header, msg.data, msg.rxCap, msg.family, hub);
   endpoints.set(msg.id, ep);
   for (const [name, value] of Object.entries(msg.options || {})) ep.setOption(name, value);
+  // Kicks travel apart from messages: one sent right after socket() (a
+  // sendto on an unbound UDP socket) can arrive before this 'open' and find
+  // no endpoint. The guest's kicked flag says so; answer it now.
+  if (Atomics.load(ep.hdr, H_FLAGS) & F_KICKED) kick(msg.id);
 }
 
 // Operations that answer; each gets `reply(body)` exactly once.
