@@ -95,4 +95,16 @@ cmd_demo() {
   say ""
   say "==== the JS API (npm package) on wasm/nativesockets.wasm"
   node examples/demo.mjs
+  say ""
+  say "==== the same demo.c built with Emscripten, run by node"
+  build_emscripten
+  node "$EM_OUT/demo.js"
+  say ""
+  say "==== the same demo.c cross-built for Windows (static library), run under Wine"
+  ensure_windows_tools
+  ensure_wine
+  build_windows
+  start_wine || { say "build.sh: Wine did not start (see build/windows/wine-init.log)"; exit 1; }
+  run_in_wine 120 "$WIN_OUT/demo.exe"
+  stop_wine
 }

@@ -279,7 +279,8 @@ int ns_get_addr_string(const struct sockaddr *addr, char *buf, size_t len);
 int ns_inet_ntoa(struct in_addr in, char *buf, size_t len);
 /* Fills a sockaddr_un for `path`; *len receives the length to pass to bind or
  * connect. A path that does not fit sun_path with its NUL is
- * NS_ENAMETOOLONG. POSIX and WASI only (NS_EAFNOSUPPORT elsewhere). */
+ * NS_ENAMETOOLONG. On Windows too (afunix.h), where creating the socket needs
+ * Windows 10 1803 or later and is NS_EAFNOSUPPORT where unsupported. */
 int ns_make_unix_addr(const char *path, struct sockaddr_un *out,
                       socklen_t *len);
 
