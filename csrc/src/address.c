@@ -120,3 +120,19 @@ int ns_get_peer_addr(ns_socket sock, ns_domain domain, char *addr,
                      size_t addrlen, ns_port *port) {
   return address_and_port(sock, true, domain, addr, addrlen, port);
 }
+
+/* Every target's sockaddr_un has sun_path (WASI's through the add-on's
+ * header, Windows' through afunix.h); whether the system can create the
+ * socket is the backend's answer at ns_create_native_socket. */
+int ns_make_unix_addr(const char *path, struct sockaddr_un *out,
+                      socklen_t *len) {
+  size_t path_len;
+  if (path == NULL || out == NULL || len == NULL) return NS_EINVAL;
+  path_len = strlen(path);
+  if (path_len >= sizeof(out->sun_path)) return NS_ENAMETOOLONG;
+  memset(out, 0, sizeof(*out));
+  out->sun_family = AF_UNIX;
+  memcpy(out->sun_path, path, path_len + 1);
+  *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + path_len + 1);
+  return NS_OK;
+}

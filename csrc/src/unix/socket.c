@@ -216,16 +216,3 @@ int nsi_sock_name(ns_socket sock, struct sockaddr_storage *ss) {
     return nsi_socket_error(sock);
   return NS_OK;
 }
-
-int ns_make_unix_addr(const char *path, struct sockaddr_un *out,
-                      socklen_t *len) {
-  size_t path_len;
-  if (path == NULL || out == NULL || len == NULL) return NS_EINVAL;
-  path_len = strlen(path);
-  if (path_len >= sizeof(out->sun_path)) return NS_ENAMETOOLONG;
-  memset(out, 0, sizeof(*out));
-  out->sun_family = AF_UNIX;
-  memcpy(out->sun_path, path, path_len + 1);
-  *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + path_len + 1);
-  return NS_OK;
-}

@@ -245,25 +245,10 @@ int nsi_poll(const ns_socket *socks, size_t n, bool for_write, int timeout_ms,
   return rc;
 }
 
-/* ---- host name, unix-domain addresses ---------------------------------- */
+/* ---- host name --------------------------------------------------------- */
 
 int nsi_hostname(char *buf, size_t len) {
   if (gethostname(buf, len > (size_t)INT_MAX ? INT_MAX : (int)len) != 0)
     return nsi_last_error();
-  return NS_OK;
-}
-
-/* Windows 10 (1803 and later) has AF_UNIX stream sockets with this address;
- * where the system has none, creating the socket is NS_EAFNOSUPPORT. */
-int ns_make_unix_addr(const char *path, struct sockaddr_un *out,
-                      socklen_t *len) {
-  size_t path_len;
-  if (path == NULL || out == NULL || len == NULL) return NS_EINVAL;
-  path_len = strlen(path);
-  if (path_len >= sizeof(out->sun_path)) return NS_ENAMETOOLONG;
-  memset(out, 0, sizeof(*out));
-  out->sun_family = AF_UNIX;
-  memcpy(out->sun_path, path, path_len + 1);
-  *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + path_len + 1);
   return NS_OK;
 }
