@@ -12,6 +12,14 @@ import {
 
 export class HostDown extends Error {}
 
+/** Busy-waits `ms` milliseconds: for pauses shorter than a thread wake-up. */
+export function spinFor(ms) {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // nothing: the point is not to sleep
+  }
+}
+
 // A sleeping guest re-checks the worker this often; a worker whose heartbeat
 // has not moved for STALL_MS is taken for dead even if it never said so.
 const SLICE_MS = 200;

@@ -5,7 +5,8 @@
 // values; blocking calls wait on the control block's event counter.
 import fs from 'node:fs';
 import { E, errnoFromNode } from '../errno.js';
-import { HostDown } from '../channel.js';
+import { HostDown, spinFor } from '../channel.js';
+import { concat, skipBytes } from './buffers.js';
 import {
   ADDR_SIZE, AF_INET, AF_INET6, AF_UNIX, anyAddress, decodeAddress,
   encodeAddress, isValidIp,
@@ -13,9 +14,9 @@ import {
 import {
   ACC_BASE_WORD, ACC_CAP, DGRAM_RING, F_ACC_OVERFLOW, F_CLAIMED, F_CONNECTED,
   F_CONNECTING, F_KICKED, F_LISTENING, F_LOCAL, F_PEER, F_RX_EOF, F_RX_PAUSED,
-  F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FD, H_FD_LEASE, H_FLAGS, H_RX_HEAD, H_RX_TAIL,
-  H_TX_DONE, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES, LOCAL_ADDR_OFFSET, MAX_DATAGRAM,
-  PEER_ADDR_OFFSET,
+  F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FD, H_FD_LEASE, H_FLAGS,
+  H_RX_HEAD, H_RX_TAIL, H_TX_DONE, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES,
+  LOCAL_ADDR_OFFSET, MAX_DATAGRAM, PEER_ADDR_OFFSET,
 } from '../layout.js';
 import {
   dgramDrop, dgramFits, dgramPeek, dgramPush, ringUsed, streamRead, streamWrite,
@@ -299,14 +300,7 @@ export class SocketLayer {
 
   _readStream(sock, dsts, skip, peek) {
     let n = 0;
-    let offset = skip;
-    for (const dst of dsts) {
-      if (offset >= dst.length) {
-        offset -= dst.length;
-        continue;
-      }
-      const part = dst.subarray(offset);
-      offset = 0;
+    for (const part of skipBytes(dsts, skip)) {
       // A peek reads from the same place each time: copy once, then spread.
       const got = peek
         ? this._peekAt(sock, n, part)
@@ -362,20 +356,7 @@ export class SocketLayer {
     const total = srcs.reduce((sum, s) => sum + s.length, 0);
     let sent = 0;
     if (total > 0 && to === null && Atomics.load(sock.hdr, H_FD) !== 0) {
-      // A blocking send lets the worker finish what the ring holds, then
-      // writes directly: one copy fewer than queueing behind it.
-      if (!sock.nonblock) this._awaitSent(sock);
-      sent = this._sendDirect(sock, srcs, 0);
-      // A full kernel buffer usually has room again within microseconds (the
-      // peer is reading): retry for a moment before handing the rest to the
-      // worker, whose wake-up and completion cost more than the wait.
-      const until = performance.now() + DIRECT_RETRY_MS;
-      while (!sock.nonblock && sent >= 0 && sent < total && performance.now() < until) {
-        spinFor(DIRECT_RETRY_GAP_MS);
-        const more = this._sendDirect(sock, srcs, sent);
-        sent = more < 0 ? (sent > 0 ? sent : more) : sent + more;
-        if (more < 0) break;
-      }
+      sent = this._sendDirectly(sock, srcs, total);
       if (sent < 0) return { errno: -sent };
       if (sent === total || (sent > 0 && sock.nonblock)) return { errno: 0, n: sent };
     }
@@ -404,6 +385,27 @@ export class SocketLayer {
       if (sock.nonblock) break;
     }
     return { errno: 0, n: sent };
+  }
+
+  // As much of `srcs` as the kernel socket takes directly; the ring gets the
+  // rest. Returns the bytes written or, when nothing was, -errno.
+  _sendDirectly(sock, srcs, total) {
+    // A blocking send lets the worker finish what the ring holds, then
+    // writes directly: one copy fewer than queueing behind it.
+    if (!sock.nonblock) this._awaitSent(sock);
+    let sent = this._sendDirect(sock, srcs, 0);
+    if (sock.nonblock) return sent;
+    // A full kernel buffer usually has room again within microseconds (the
+    // peer is reading): retry for a moment before handing the rest to the
+    // worker, whose wake-up and completion cost more than the wait.
+    const until = performance.now() + DIRECT_RETRY_MS;
+    while (sent >= 0 && sent < total && performance.now() < until) {
+      spinFor(DIRECT_RETRY_GAP_MS);
+      const more = this._sendDirect(sock, srcs, sent);
+      if (more < 0) return sent > 0 ? sent : more;
+      sent += more;
+    }
+    return sent;
   }
 
   // Writes straight to the kernel socket when nothing is queued ahead (the
@@ -446,14 +448,7 @@ export class SocketLayer {
 
   _writeStream(sock, srcs, skip) {
     let n = 0;
-    let offset = skip;
-    for (const src of srcs) {
-      if (offset >= src.length) {
-        offset -= src.length;
-        continue;
-      }
-      const part = src.subarray(offset);
-      offset = 0;
+    for (const part of skipBytes(srcs, skip)) {
       const put = streamWrite(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, part);
       n += put;
       if (put < part.length) break;
@@ -587,35 +582,4 @@ export class SocketLayer {
       this.channel.waitEvent(seen, Infinity);
     }
   }
-}
-
-// The views of `parts` after the first `skip` bytes.
-function skipBytes(parts, skip) {
-  if (skip === 0) return parts;
-  const rest = [];
-  for (const p of parts) {
-    if (skip >= p.length) skip -= p.length;
-    else {
-      rest.push(skip > 0 ? p.subarray(skip) : p);
-      skip = 0;
-    }
-  }
-  return rest;
-}
-
-function spinFor(ms) {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // a few microseconds: less than a thread wake-up costs
-  }
-}
-
-function concat(parts, total) {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
