@@ -20,11 +20,10 @@ export const H_FLAGS = 0;
 export const H_ERROR = 1; // pending error (WASI errno), taken by the first reader
 export const H_RX_HEAD = 2; // free-running byte counters; head written by the producer
 export const H_RX_TAIL = 3;
-export const H_TX_HEAD = 4;
+export const H_TX_HEAD = 4; // a stream's tail moves when Node's write of the bytes completes
 export const H_TX_TAIL = 5;
 export const H_ACC_HEAD = 6; // accept queue of a listener (ids)
 export const H_ACC_TAIL = 7;
-export const H_TX_DONE = 8; // send counter the kernel has taken (write callbacks)
 // The kernel descriptor of a connected stream socket plus one (0: none),
 // which the guest may write to directly while nothing else is queued, and
 // the lease that guards it: 0 free, 1 the guest is writing, 2 revoked for

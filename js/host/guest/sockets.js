@@ -15,7 +15,7 @@ import {
   ACC_BASE_WORD, ACC_CAP, DGRAM_RING, F_ACC_OVERFLOW, F_CLAIMED, F_CONNECTED,
   F_CONNECTING, F_KICKED, F_LISTENING, F_LOCAL, F_PEER, F_RX_EOF, F_RX_PAUSED,
   F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FD, H_FD_LEASE, H_FLAGS,
-  H_RX_HEAD, H_RX_TAIL, H_TX_DONE, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES,
+  H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES,
   LOCAL_ADDR_OFFSET, MAX_DATAGRAM, PEER_ADDR_OFFSET,
 } from '../layout.js';
 import {
@@ -418,7 +418,7 @@ export class SocketLayer {
     if ((flags & (F_CONNECTED | F_TX_DEAD | F_CONNECTING)) !== F_CONNECTED || sock.shutWr) return 0;
     if (Atomics.load(hdr, H_ERROR) !== 0) return 0;
     const head = Atomics.load(hdr, H_TX_HEAD);
-    if (Atomics.load(hdr, H_TX_TAIL) !== head || Atomics.load(hdr, H_TX_DONE) !== head) return 0;
+    if (Atomics.load(hdr, H_TX_TAIL) !== head) return 0;
     if (Atomics.compareExchange(hdr, H_FD_LEASE, 0, 1) !== 0) return 0;
     try {
       const fd = Atomics.load(hdr, H_FD) - 1;
@@ -440,7 +440,7 @@ export class SocketLayer {
     const hdr = sock.hdr;
     this._block(sock, () => {
       const head = Atomics.load(hdr, H_TX_HEAD);
-      if (Atomics.load(hdr, H_TX_DONE) === head) return 0;
+      if (Atomics.load(hdr, H_TX_TAIL) === head) return 0;
       if (Atomics.load(hdr, H_ERROR) !== 0 || (sock.flags() & F_TX_DEAD)) return 0;
       return undefined;
     }, true);

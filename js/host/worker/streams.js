@@ -13,7 +13,7 @@ import { AF_INET6, AF_UNIX, anyAddress, fromNode, nodeHost } from '../addresses.
 import {
   ACC_BASE_WORD, ACC_CAP, F_ACC_OVERFLOW, F_CLAIMED, F_CONNECTED, F_CONNECTING,
   F_LISTENING, F_RX_EOF, F_RX_PAUSED, F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL,
-  H_FD, H_FD_LEASE, H_RX_HEAD, H_RX_TAIL, H_TX_DONE, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES, STREAM_RING,
+  H_FD, H_FD_LEASE, H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES, STREAM_RING,
 } from '../layout.js';
 import { streamWrite } from '../rings.js';
 
@@ -281,7 +281,6 @@ export class StreamEndpoint extends Endpoint {
       this.txTaken = done >>> 0;
       const written = () => {
         Atomics.store(hdr, H_TX_TAIL, done);
-        Atomics.store(hdr, H_TX_DONE, done);
         this.hub.event();
       };
       const chunk = Buffer.from(tx.buffer, tx.byteOffset + at, n);
