@@ -18,14 +18,11 @@
  * little above). */
 #define PROBE_LIMIT 4097
 
+/* What both WebAssembly targets answer alike. */
+#include "support_wasm.inc"
+
 static int is_open(int fd) {
   return fcntl(fd, F_GETFD) >= 0;
-}
-
-int support_descriptor_count(void) {
-  int fd, count = 0;
-  for (fd = 0; fd < PROBE_LIMIT; fd++) count += is_open(fd);
-  return count;
 }
 
 int support_dup_at_least(ns_socket sock, int min, ns_socket *out) {
@@ -54,54 +51,6 @@ void support_restore_descriptor_limit(void) {
   saved_max = -1;
 }
 
-/* The host has unix-domain stream sockets (Node's net), as on wasm32-wasi. */
-int support_unix_sockets(void) {
-  return 1;
-}
-
-/* The host reports a reset (ECONNRESET from Node) as a reset. */
-int support_reports_resets(void) {
-  return 1;
-}
-
-/* No exec, so nothing is inherited and close-on-exec cannot be observed. */
-int support_is_inheritable(ns_socket sock) {
-  (void)sock;
-  return -1;
-}
-
-/* Built without -pthread: one thread. */
-int support_run_threads(int count, void (*fn)(void *), void **args) {
-  (void)count;
-  (void)fn;
-  (void)args;
-  return NS_ENOTSUP;
-}
-
-/* A file under the temporary directory, unlinked at once: the descriptor
- * stays. */
-int support_open_non_socket(ns_socket *out) {
-  char path[128];
-  int fd;
-  snprintf(path, sizeof(path), "%s/ns-not-a-socket-%d", support_temp_dir(),
-           support_process_id());
-  fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) return ns_error_from_native(errno);
-  unlink(path);
-  *out = fd;
-  return NS_OK;
-}
-
-void support_close_non_socket(ns_socket file) {
-  close(file);
-}
-
-FILE *support_open_system_file(const char *name) {
-  char path[128];
-  snprintf(path, sizeof(path), "/etc/%s", name);
-  return fopen(path, "r");
-}
-
 /* Emscripten's environment is its own, not the process's: TMPDIR is not
  * seen, so the machine's /tmp is used. */
 const char *support_temp_dir(void) {
@@ -114,20 +63,4 @@ EM_JS(int, node_process_id, (void), { return process.pid; })
 
 int support_process_id(void) {
   return node_process_id();
-}
-
-void support_remove_file(const char *path) {
-  unlink(path);
-}
-
-/* No signals, and no timer can fire while the program runs: whoever runs
- * the suite puts a time limit on the whole run instead. */
-void support_watchdog(unsigned seconds) {
-  (void)seconds;
-}
-
-/* No SIGPIPE to keep at its default: there are no signals, and the EPIPE
- * tests check the error itself. */
-void support_init(void) {
-  setvbuf(stdout, NULL, _IOLBF, 0);
 }

@@ -10,6 +10,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+/* What every target with a POSIX libc answers alike. */
+#include "support_posix_libc.inc"
+
 /* Linux lists open descriptors in /proc; elsewhere they are probed. */
 static int count_proc_descriptors(void) {
   DIR *dir = opendir("/proc/self/fd");
@@ -69,14 +72,6 @@ void support_restore_descriptor_limit(void) {
   setrlimit(RLIMIT_NOFILE, &saved_limit);
 }
 
-int support_unix_sockets(void) {
-  return 1;
-}
-
-int support_reports_resets(void) {
-  return 1;
-}
-
 int support_is_inheritable(ns_socket sock) {
   int flags = fcntl(sock, F_GETFD);
   if (flags < 0) return -1;
@@ -116,16 +111,6 @@ int support_open_non_socket(ns_socket *out) {
   return NS_OK;
 }
 
-void support_close_non_socket(ns_socket file) {
-  close(file);
-}
-
-FILE *support_open_system_file(const char *name) {
-  char path[128];
-  snprintf(path, sizeof(path), "/etc/%s", name);
-  return fopen(path, "r");
-}
-
 const char *support_temp_dir(void) {
   const char *dir = getenv("TMPDIR");
   return dir != NULL && dir[0] != '\0' ? dir : "/tmp";
@@ -133,10 +118,6 @@ const char *support_temp_dir(void) {
 
 int support_process_id(void) {
   return (int)getpid();
-}
-
-void support_remove_file(const char *path) {
-  unlink(path);
 }
 
 static void on_watchdog(int sig) {

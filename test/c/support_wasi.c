@@ -16,16 +16,13 @@
  * (support_dup_at_least goes to 4000 and a little above). */
 #define PROBE_LIMIT 5000
 
+/* What both WebAssembly targets answer alike. */
+#include "support_wasm.inc"
+
 /* fcntl(F_GETFD) cannot probe: wasi-libc answers it for any number. */
 static int is_open(int fd) {
   __wasi_fdstat_t stat;
   return __wasi_fd_fdstat_get((__wasi_fd_t)fd, &stat) == 0;
-}
-
-int support_descriptor_count(void) {
-  int fd, count = 0;
-  for (fd = 0; fd < PROBE_LIMIT; fd++) count += is_open(fd);
-  return count;
 }
 
 /* WASI has no dup: fd_renumber moves the descriptor to the first free number
@@ -52,53 +49,7 @@ int support_lower_descriptor_limit(int limit) {
 
 void support_restore_descriptor_limit(void) {}
 
-/* The host gives unix-domain stream sockets (not datagram ones). */
-int support_unix_sockets(void) {
-  return 1;
-}
-
-/* The host reports a reset (ECONNRESET from Node) as a reset. */
-int support_reports_resets(void) {
-  return 1;
-}
-
-/* No exec, so nothing is inherited and close-on-exec cannot be observed. */
-int support_is_inheritable(ns_socket sock) {
-  (void)sock;
-  return -1;
-}
-
-/* wasm32-wasi has one thread. */
-int support_run_threads(int count, void (*fn)(void *), void **args) {
-  (void)count;
-  (void)fn;
-  (void)args;
-  return NS_ENOTSUP;
-}
-
-/* A file in the preopened /tmp, unlinked at once: the descriptor stays. */
-int support_open_non_socket(ns_socket *out) {
-  char path[64];
-  int fd;
-  snprintf(path, sizeof(path), "/tmp/ns-not-a-socket-%d",
-           support_process_id());
-  fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) return ns_error_from_native(errno);
-  unlink(path);
-  *out = fd;
-  return NS_OK;
-}
-
-void support_close_non_socket(ns_socket file) {
-  close(file);
-}
-
-FILE *support_open_system_file(const char *name) {
-  char path[128];
-  snprintf(path, sizeof(path), "/etc/%s", name);
-  return fopen(path, "r");
-}
-
+/* The host preopens /tmp. */
 const char *support_temp_dir(void) {
   return "/tmp";
 }
@@ -112,20 +63,4 @@ int support_process_id(void) {
     bits = (uint32_t)time(NULL);
   id = (int)(bits % 1000000000u) + 1;
   return id;
-}
-
-void support_remove_file(const char *path) {
-  unlink(path);
-}
-
-/* No signals and no timers to interrupt a test: whoever runs the suite puts
- * a time limit on the whole run instead. */
-void support_watchdog(unsigned seconds) {
-  (void)seconds;
-}
-
-/* No SIGPIPE to keep at its default: there are no signals, and the EPIPE
- * tests check the error itself. */
-void support_init(void) {
-  setvbuf(stdout, NULL, _IOLBF, 0);
 }
