@@ -124,19 +124,32 @@ static void unix_stream_round_trip(void) {
   support_remove_file(path);
 }
 
+/* How the unix-domain tests below begin: a fresh path and its address.
+ * Returns 0 when the test is over already: skipped, as the target has no
+ * unix-domain addresses, or checked that a target without unix sockets
+ * refuses one of `type` with the documented code. */
+static int unix_test_address(ns_sock_type type, char *path, size_t size,
+                             struct sockaddr_un *sa, socklen_t *len) {
+  ns_socket s;
+  unix_socket_path(path, size);
+  if (ns_make_unix_addr(path, sa, len) == NS_EAFNOSUPPORT) {
+    test_skip("no unix-domain sockets on this target");
+    return 0;
+  }
+  if (!support_unix_sockets()) {
+    CHECK_EQ(ns_create_native_socket(NS_AF_UNIX, type, NS_IPPROTO_IP, false, &s),
+             NS_EAFNOSUPPORT);
+    return 0;
+  }
+  return 1;
+}
+
 static void unix_bind_to_used_path_is_eaddrinuse(void) {
   ns_socket a, b;
   struct sockaddr_un sa;
   socklen_t len;
   char path[200];
-  unix_socket_path(path, sizeof(path));
-  if (ns_make_unix_addr(path, &sa, &len) == NS_EAFNOSUPPORT)
-    SKIP("no unix-domain sockets on this target");
-  if (!support_unix_sockets()) {
-    CHECK_EQ(ns_create_native_socket(NS_AF_UNIX, NS_SOCK_STREAM, NS_IPPROTO_IP, false, &a),
-             NS_EAFNOSUPPORT);
-    return;
-  }
+  if (!unix_test_address(NS_SOCK_STREAM, path, sizeof(path), &sa, &len)) return;
   REQUIRE_OK(ns_create_native_socket(NS_AF_UNIX, NS_SOCK_STREAM, NS_IPPROTO_IP, false, &a));
   CHECK_OK(ns_bind_addr(a, (struct sockaddr *)&sa, len));
   REQUIRE_OK(ns_create_native_socket(NS_AF_UNIX, NS_SOCK_STREAM, NS_IPPROTO_IP, false, &b));
@@ -151,14 +164,7 @@ static void unix_connect_to_missing_path_is_enoent(void) {
   struct sockaddr_un sa;
   socklen_t len;
   char path[200];
-  unix_socket_path(path, sizeof(path));
-  if (ns_make_unix_addr(path, &sa, &len) == NS_EAFNOSUPPORT)
-    SKIP("no unix-domain sockets on this target");
-  if (!support_unix_sockets()) {
-    CHECK_EQ(ns_create_native_socket(NS_AF_UNIX, NS_SOCK_STREAM, NS_IPPROTO_IP, false, &s),
-             NS_EAFNOSUPPORT);
-    return;
-  }
+  if (!unix_test_address(NS_SOCK_STREAM, path, sizeof(path), &sa, &len)) return;
   REQUIRE_OK(ns_create_native_socket(NS_AF_UNIX, NS_SOCK_STREAM, NS_IPPROTO_IP, false, &s));
   CHECK_EQ(ns_connect(s, (struct sockaddr *)&sa, len), NS_ENOENT);
   ns_close(s);
@@ -169,14 +175,7 @@ static void unix_datagram_round_trip(void) {
   struct sockaddr_un sa;
   socklen_t len;
   char path[200], buf[16];
-  unix_socket_path(path, sizeof(path));
-  if (ns_make_unix_addr(path, &sa, &len) == NS_EAFNOSUPPORT)
-    SKIP("no unix-domain sockets on this target");
-  if (!support_unix_sockets()) {
-    CHECK_EQ(ns_create_native_socket(NS_AF_UNIX, NS_SOCK_DGRAM, NS_IPPROTO_IP, false, &a),
-             NS_EAFNOSUPPORT);
-    return;
-  }
+  if (!unix_test_address(NS_SOCK_DGRAM, path, sizeof(path), &sa, &len)) return;
   if (ns_create_native_socket(NS_AF_UNIX, NS_SOCK_DGRAM, NS_IPPROTO_IP, false, &a) != NS_OK)
     SKIP("no unix-domain datagram sockets on this target");
   CHECK_OK(ns_bind_addr(a, (struct sockaddr *)&sa, len));
