@@ -79,99 +79,10 @@ var NativeSocketsLibrary = {
     },
   },
 
-  // ---- the nativesockets_v1 calls (wasm/ABI.md), for the add-on ------------
+  // ---- wasi_snapshot_preview1 calls ------------------------------------------
+  // Emscripten has no fd_fdstat_set_flags: the host sets a socket's flags.
+  // The sock_* calls and poll_oneoff go straight to the host (added below).
 
-  nsw_host_socket_open__deps: ['$NativeSockets'],
-  nsw_host_socket_open: function(family, type, protocol, flags, fdOut) {
-    return NativeSockets.get().extension.socket_open(family, type, protocol, flags, fdOut);
-  },
-  nsw_host_socket_bind__deps: ['$NativeSockets'],
-  nsw_host_socket_bind: function(fd, addr, len) {
-    return NativeSockets.get().extension.socket_bind(fd, addr, len);
-  },
-  nsw_host_socket_connect__deps: ['$NativeSockets'],
-  nsw_host_socket_connect: function(fd, addr, len) {
-    return NativeSockets.get().extension.socket_connect(fd, addr, len);
-  },
-  nsw_host_socket_listen__deps: ['$NativeSockets'],
-  nsw_host_socket_listen: function(fd, backlog) {
-    return NativeSockets.get().extension.socket_listen(fd, backlog);
-  },
-  nsw_host_socket_local_addr__deps: ['$NativeSockets'],
-  nsw_host_socket_local_addr: function(fd, out) {
-    return NativeSockets.get().extension.socket_local_addr(fd, out);
-  },
-  nsw_host_socket_peer_addr__deps: ['$NativeSockets'],
-  nsw_host_socket_peer_addr: function(fd, out) {
-    return NativeSockets.get().extension.socket_peer_addr(fd, out);
-  },
-  nsw_host_socket_get_option__deps: ['$NativeSockets'],
-  nsw_host_socket_get_option: function(fd, level, name, out) {
-    return NativeSockets.get().extension.socket_get_option(fd, level, name, out);
-  },
-  nsw_host_socket_set_option__deps: ['$NativeSockets'],
-  nsw_host_socket_set_option: function(fd, level, name, value) {
-    return NativeSockets.get().extension.socket_set_option(fd, level, name, value);
-  },
-  nsw_host_socket_send_to__deps: ['$NativeSockets'],
-  nsw_host_socket_send_to: function(fd, buf, len, flags, addr, sentOut) {
-    return NativeSockets.get().extension.socket_send_to(fd, buf, len, flags, addr, sentOut);
-  },
-  nsw_host_socket_recv_from__deps: ['$NativeSockets'],
-  nsw_host_socket_recv_from: function(fd, buf, len, flags, addrOut, receivedOut) {
-    return NativeSockets.get().extension.socket_recv_from(fd, buf, len, flags, addrOut, receivedOut);
-  },
-  nsw_host_resolve__deps: ['$NativeSockets'],
-  nsw_host_resolve: function(node, nodeLen, service, serviceLen, hints, out, outCount, countOut, canon, canonLen) {
-    return NativeSockets.get().extension.resolve(node, nodeLen, service, serviceLen, hints, out, outCount, countOut, canon, canonLen);
-  },
-  nsw_host_name_info__deps: ['$NativeSockets'],
-  nsw_host_name_info: function(addr, flags, host, hostLen, serv, servLen) {
-    return NativeSockets.get().extension.name_info(addr, flags, host, hostLen, serv, servLen);
-  },
-  nsw_host_host_name__deps: ['$NativeSockets'],
-  nsw_host_host_name: function(buf, len) {
-    return NativeSockets.get().extension.host_name(buf, len);
-  },
-  nsw_host_service_by_name__deps: ['$NativeSockets'],
-  nsw_host_service_by_name: function(name, nameLen, proto, protoLen, out, outLen) {
-    return NativeSockets.get().extension.service_by_name(name, nameLen, proto, protoLen, out, outLen);
-  },
-  nsw_host_service_by_port__deps: ['$NativeSockets'],
-  nsw_host_service_by_port: function(port, proto, protoLen, out, outLen) {
-    return NativeSockets.get().extension.service_by_port(port, proto, protoLen, out, outLen);
-  },
-  nsw_host_protocol_by_name__deps: ['$NativeSockets'],
-  nsw_host_protocol_by_name: function(name, nameLen, out, outLen) {
-    return NativeSockets.get().extension.protocol_by_name(name, nameLen, out, outLen);
-  },
-
-  // ---- wasi_snapshot_preview1 calls on sockets -----------------------------
-  // Emscripten has none of these; the add-on calls them on sockets only, and
-  // the host answers EBADF or ENOTSOCK for anything else.
-
-  sock_accept__deps: ['$NativeSockets'],
-  sock_accept: function(fd, flags, fdOut) {
-    return NativeSockets.get().sockAccept(fd, flags, fdOut);
-  },
-  sock_recv__deps: ['$NativeSockets'],
-  sock_recv: function(fd, iovs, count, riFlags, lenOut, roFlagsOut) {
-    return NativeSockets.get().preview1.sock_recv(fd, iovs, count, riFlags, lenOut, roFlagsOut);
-  },
-  sock_send__deps: ['$NativeSockets'],
-  sock_send: function(fd, iovs, count, siFlags, lenOut) {
-    return NativeSockets.get().preview1.sock_send(fd, iovs, count, siFlags, lenOut);
-  },
-  sock_shutdown__deps: ['$NativeSockets'],
-  sock_shutdown: function(fd, how) {
-    return NativeSockets.get().preview1.sock_shutdown(fd, how);
-  },
-  // poll() and select() of emscripten/src/posix.c: sockets are waited for,
-  // other descriptors are ready at once.
-  poll_oneoff__deps: ['$NativeSockets'],
-  poll_oneoff: function(inPtr, outPtr, count, neventsOut) {
-    return NativeSockets.get().preview1.poll_oneoff(inPtr, outPtr, count, neventsOut);
-  },
   fd_fdstat_set_flags__deps: ['$NativeSockets'],
   fd_fdstat_set_flags: function(fd, flags) {
     var host = NativeSockets.get();
@@ -210,5 +121,53 @@ var NativeSocketsLibrary = {
     'host.ioctl(fd, a, { get: function() { return HEAP32[HEAP32[b >> 2] >> 2]; },' +
     ' set: function(v) { HEAP32[HEAP32[b >> 2] >> 2] = v; } })'),
 };
+
+// Most calls go straight to the host: `name(params)` returns
+// NativeSockets.get().target(params). Emscripten copies each library
+// function's source text into the program, so the forwarder is built as text,
+// as in nativesocketsOnSockets (a closure's `target` would be lost).
+function nativesocketsForward(name, params, target) {
+  NativeSocketsLibrary[name + '__deps'] = ['$NativeSockets'];
+  NativeSocketsLibrary[name] = new Function(params,
+    'return NativeSockets.get().' + target + '(' + params + ');');
+}
+
+// ---- the nativesockets_v1 calls (wasm/ABI.md), for the add-on --------------
+// nsw_host_NAME is the host's extension.NAME, with the ABI's parameters.
+[
+  ['socket_open', 'family, type, protocol, flags, fdOut'],
+  ['socket_bind', 'fd, addr, len'],
+  ['socket_connect', 'fd, addr, len'],
+  ['socket_listen', 'fd, backlog'],
+  ['socket_local_addr', 'fd, out'],
+  ['socket_peer_addr', 'fd, out'],
+  ['socket_get_option', 'fd, level, name, out'],
+  ['socket_set_option', 'fd, level, name, value'],
+  ['socket_send_to', 'fd, buf, len, flags, addr, sentOut'],
+  ['socket_recv_from', 'fd, buf, len, flags, addrOut, receivedOut'],
+  ['resolve', 'node, nodeLen, service, serviceLen, hints, out, outCount, countOut, canon, canonLen'],
+  ['name_info', 'addr, flags, host, hostLen, serv, servLen'],
+  ['host_name', 'buf, len'],
+  ['service_by_name', 'name, nameLen, proto, protoLen, out, outLen'],
+  ['service_by_port', 'port, proto, protoLen, out, outLen'],
+  ['protocol_by_name', 'name, nameLen, out, outLen'],
+].forEach(function(call) {
+  nativesocketsForward('nsw_host_' + call[0], call[1], 'extension.' + call[0]);
+});
+
+// ---- wasi_snapshot_preview1 calls on sockets -------------------------------
+// Emscripten has none of these; the add-on calls them on sockets only, and
+// the host answers EBADF or ENOTSOCK for anything else. poll_oneoff serves
+// poll() and select() of emscripten/src/posix.c: sockets are waited for,
+// other descriptors are ready at once.
+nativesocketsForward('sock_accept', 'fd, flags, fdOut', 'sockAccept');
+[
+  ['sock_recv', 'fd, iovs, count, riFlags, lenOut, roFlagsOut'],
+  ['sock_send', 'fd, iovs, count, siFlags, lenOut'],
+  ['sock_shutdown', 'fd, how'],
+  ['poll_oneoff', 'inPtr, outPtr, count, neventsOut'],
+].forEach(function(call) {
+  nativesocketsForward(call[0], call[1], 'preview1.' + call[0]);
+});
 
 mergeInto(LibraryManager.library, NativeSocketsLibrary);

@@ -17,26 +17,24 @@
  * older names of the same layout: `type`, `u.fd_readwrite`.) */
 #define USERDATA(index, write) (((uint64_t)(index) << 1) | (write))
 
+static void set_fd_subscription(__wasi_subscription_t *sub, nfds_t index,
+                                int fd, int for_write) {
+  memset(sub, 0, sizeof(*sub));
+  sub->userdata = USERDATA(index, for_write);
+  sub->type = for_write ? __WASI_EVENTTYPE_FD_WRITE : __WASI_EVENTTYPE_FD_READ;
+  sub->u.fd_readwrite.file_descriptor = (__wasi_fd_t)fd;
+}
+
 static size_t add_subscriptions(const struct pollfd *fds, nfds_t n,
                                 __wasi_subscription_t *subs) {
   size_t count = 0;
   nfds_t i;
   for (i = 0; i < n; i++) {
     if (fds[i].fd < 0) continue;
-    if (fds[i].events & (POLLIN | POLLRDNORM)) {
-      memset(&subs[count], 0, sizeof(subs[count]));
-      subs[count].userdata = USERDATA(i, 0);
-      subs[count].type = __WASI_EVENTTYPE_FD_READ;
-      subs[count].u.fd_readwrite.file_descriptor = (__wasi_fd_t)fds[i].fd;
-      count++;
-    }
-    if (fds[i].events & (POLLOUT | POLLWRNORM)) {
-      memset(&subs[count], 0, sizeof(subs[count]));
-      subs[count].userdata = USERDATA(i, 1);
-      subs[count].type = __WASI_EVENTTYPE_FD_WRITE;
-      subs[count].u.fd_readwrite.file_descriptor = (__wasi_fd_t)fds[i].fd;
-      count++;
-    }
+    if (fds[i].events & (POLLIN | POLLRDNORM))
+      set_fd_subscription(&subs[count++], i, fds[i].fd, 0);
+    if (fds[i].events & (POLLOUT | POLLWRNORM))
+      set_fd_subscription(&subs[count++], i, fds[i].fd, 1);
   }
   return count;
 }
