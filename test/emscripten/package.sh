@@ -9,19 +9,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-
-check() { # name command...
-  local name=$1
-  shift
-  if "$@" >"$work/out" 2>&1; then
-    passed=$((passed + 1)); echo "ok   $name"
-  else
-    failed=$((failed + 1)); echo "FAIL $name"; sed 's/^/    /' "$work/out"
-  fi
-}
+# shellcheck source=test/lib.sh
+. test/lib.sh
 
 install_package() {
   npm pack --silent --pack-destination "$work" >/dev/null &&
@@ -66,5 +55,4 @@ runs_echo() {
 }
 check "node echo.cjs: getaddrinfo, a non-blocking connect in poll, accept, echo" runs_echo
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+checks_summary

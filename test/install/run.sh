@@ -5,20 +5,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 CC=${CC:-gcc}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=test/lib.sh
+. test/lib.sh
 prefix=$work/prefix
-passed=0 failed=0
-
-check() { # name command...
-  local name=$1
-  shift
-  if "$@" >"$work/out" 2>&1; then
-    passed=$((passed + 1)); echo "ok   $name"
-  else
-    failed=$((failed + 1)); echo "FAIL $name"; sed 's/^/    /' "$work/out"
-  fi
-}
 
 version=$(sed -n 's/^#define NS_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' \
   csrc/include/nativesockets.h | paste -sd.)
@@ -94,5 +83,4 @@ readme_example_runs() {
 }
 check "the README's C example compiles and runs" readme_example_runs
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+checks_summary
