@@ -26,28 +26,16 @@ ensure_emscripten_tools() {
   export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 }
 
-# compile_emscripten OUTDIR "FLAGS" SOURCES... — objects to EM_OBJECTS.
-compile_emscripten() {
-  local dir=$1 flags=$2 src o
-  shift 2
-  mkdir -p "$dir"
-  EM_OBJECTS=()
-  for src in "$@"; do
-    o=$dir/$(basename "${src%.c}").o
-    # shellcheck disable=SC2086
-    emcc $flags -c "$src" -o "$o"
-    EM_OBJECTS+=("$o")
-  done
-}
-
 # emscripten/lib/libnativesockets.a (the core and the POSIX backend) and
 # libnativesockets_emscripten.a (the add-on and the calls Emscripten's libc
 # would answer with its emulation), emscripten/include.
 build_emscripten_libraries() {
-  compile_emscripten "$EM_OUT/obj/core" "$EM_CORE_CFLAGS" "${CORE_SOURCES[@]}"
-  local core=("${EM_OBJECTS[@]}")
-  compile_emscripten "$EM_OUT/obj/addon" "$EM_ADDON_CFLAGS" csrc/wasi/src/*.c emscripten/src/*.c
-  local addon=("${EM_OBJECTS[@]}")
+  # compile_objects is in scripts/wasi.sh.
+  compile_objects "$EM_OUT/obj/core" "$EM_CORE_CFLAGS" emcc -- "${CORE_SOURCES[@]}"
+  local core=("${OBJECTS[@]}")
+  compile_objects "$EM_OUT/obj/addon" "$EM_ADDON_CFLAGS" emcc -- \
+    csrc/wasi/src/*.c emscripten/src/*.c
+  local addon=("${OBJECTS[@]}")
   mkdir -p "$EM_LIB"
   rm -f "$EM_LIB/libnativesockets.a" "$EM_LIB/libnativesockets_emscripten.a"
   emar rcs "$EM_LIB/libnativesockets.a" "${core[@]}"

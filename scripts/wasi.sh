@@ -30,18 +30,24 @@ ensure_wasi_tools() {
   WASI_AR=llvm-ar-16
 }
 
-# compile_wasi OUTDIR "FLAGS" SOURCES... — one object per source in OUTDIR;
-# their paths go to WASI_OBJECTS.
-compile_wasi() {
-  local dir=$1 flags=$2 src o
+# compile_objects OUTDIR "FLAGS" COMPILER... -- SOURCES... — one object per
+# source in OUTDIR; their paths go to OBJECTS. The WASI and the Emscripten
+# builds (scripts/emscripten.sh) both use it: only the compiler differs.
+compile_objects() {
+  local dir=$1 flags=$2 compiler=() src o
   shift 2
+  while [[ $1 != -- ]]; do
+    compiler+=("$1")
+    shift
+  done
+  shift
   mkdir -p "$dir"
-  WASI_OBJECTS=()
+  OBJECTS=()
   for src in "$@"; do
     o=$dir/$(basename "${src%.c}").o
     # shellcheck disable=SC2086
-    "${WASI_CC[@]}" $flags -c "$src" -o "$o"
-    WASI_OBJECTS+=("$o")
+    "${compiler[@]}" $flags -c "$src" -o "$o"
+    OBJECTS+=("$o")
   done
 }
 
@@ -70,10 +76,10 @@ install_wasi_headers() {
 # libnativesockets_wasi.a (the add-on); their objects go to WASI_CORE_OBJECTS
 # and WASI_ADDON_OBJECTS for the reactor.
 build_wasi_libraries() {
-  compile_wasi "$WASI_OUT/obj/core" "$WASI_CORE_CFLAGS" "${CORE_SOURCES[@]}"
-  WASI_CORE_OBJECTS=("${WASI_OBJECTS[@]}")
-  compile_wasi "$WASI_OUT/obj/addon" "$WASI_ADDON_CFLAGS" csrc/wasi/src/*.c
-  WASI_ADDON_OBJECTS=("${WASI_OBJECTS[@]}")
+  compile_objects "$WASI_OUT/obj/core" "$WASI_CORE_CFLAGS" "${WASI_CC[@]}" -- "${CORE_SOURCES[@]}"
+  WASI_CORE_OBJECTS=("${OBJECTS[@]}")
+  compile_objects "$WASI_OUT/obj/addon" "$WASI_ADDON_CFLAGS" "${WASI_CC[@]}" -- csrc/wasi/src/*.c
+  WASI_ADDON_OBJECTS=("${OBJECTS[@]}")
   mkdir -p wasm/lib
   rm -f wasm/lib/libnativesockets.a wasm/lib/libnativesockets_wasi.a
   $WASI_AR rcs wasm/lib/libnativesockets.a "${WASI_CORE_OBJECTS[@]}"
