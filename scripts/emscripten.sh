@@ -30,7 +30,6 @@ ensure_emscripten_tools() {
 # libnativesockets_emscripten.a (the add-on and the calls Emscripten's libc
 # would answer with its emulation), emscripten/include.
 build_emscripten_libraries() {
-  # compile_objects is in scripts/wasi.sh.
   compile_objects "$EM_OUT/obj/core" "$EM_CORE_CFLAGS" emcc -- "${CORE_SOURCES[@]}"
   local core=("${OBJECTS[@]}")
   compile_objects "$EM_OUT/obj/addon" "$EM_ADDON_CFLAGS" emcc -- \

@@ -11,18 +11,12 @@ link_shared_names() {
 
 build_native() {
   ensure_native_tools
-  local out=$BUILD/native obj src o objects=()
-  obj=$out/obj
-  mkdir -p "$obj"
-  for src in "${CORE_SOURCES[@]}"; do
-    o=$obj/$(basename "${src%.c}").o
-    # shellcheck disable=SC2086
-    $CC $CORE_CFLAGS -fPIC -c "$src" -o "$o"
-    objects+=("$o")
-  done
+  local out=$BUILD/native
+  # shellcheck disable=SC2086 # CC may carry words ("ccache gcc")
+  compile_objects "$out/obj" "$CORE_CFLAGS -fPIC" $CC -- "${CORE_SOURCES[@]}"
   rm -f "$out/libnativesockets.a"
-  ar rcs "$out/libnativesockets.a" "${objects[@]}"
-  $CC -shared -o "$out/libnativesockets.so.$VERSION" "${objects[@]}" \
+  ar rcs "$out/libnativesockets.a" "${OBJECTS[@]}"
+  $CC -shared -o "$out/libnativesockets.so.$VERSION" "${OBJECTS[@]}" \
     -Wl,-soname,libnativesockets.so.$MAJOR \
     -Wl,--version-script=csrc/nativesockets.map
   link_shared_names "$out"

@@ -39,3 +39,26 @@ ensure_node() {
     npm ci --no-audit --no-fund --loglevel=error >&2
   fi
 }
+
+# ---- compiling ----------------------------------------------------------
+
+# compile_objects OUTDIR "FLAGS" COMPILER... -- SOURCES... — one object per
+# source in OUTDIR; their paths go to OBJECTS. Every target's build uses it:
+# only the compiler and its flags differ.
+compile_objects() {
+  local dir=$1 flags=$2 compiler=() src o
+  shift 2
+  while [[ $1 != -- ]]; do
+    compiler+=("$1")
+    shift
+  done
+  shift
+  mkdir -p "$dir"
+  OBJECTS=()
+  for src in "$@"; do
+    o=$dir/$(basename "${src%.c}").o
+    # shellcheck disable=SC2086
+    "${compiler[@]}" $flags -c "$src" -o "$o"
+    OBJECTS+=("$o")
+  done
+}

@@ -30,27 +30,6 @@ ensure_wasi_tools() {
   WASI_AR=llvm-ar-16
 }
 
-# compile_objects OUTDIR "FLAGS" COMPILER... -- SOURCES... — one object per
-# source in OUTDIR; their paths go to OBJECTS. The WASI and the Emscripten
-# builds (scripts/emscripten.sh) both use it: only the compiler differs.
-compile_objects() {
-  local dir=$1 flags=$2 compiler=() src o
-  shift 2
-  while [[ $1 != -- ]]; do
-    compiler+=("$1")
-    shift
-  done
-  shift
-  mkdir -p "$dir"
-  OBJECTS=()
-  for src in "$@"; do
-    o=$dir/$(basename "${src%.c}").o
-    # shellcheck disable=SC2086
-    "${compiler[@]}" $flags -c "$src" -o "$o"
-    OBJECTS+=("$o")
-  done
-}
-
 # The export list must name exactly the header's functions (and malloc/free).
 check_wasi_exports() {
   local declared listed

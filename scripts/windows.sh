@@ -98,19 +98,12 @@ windows_imports() {
 }
 
 build_windows_libraries() {
-  local obj=$WIN_OUT/obj src o objects=()
-  mkdir -p "$obj"
-  for src in csrc/src/*.c csrc/src/win/*.c; do
-    o=$obj/$(basename "${src%.c}").o
-    # shellcheck disable=SC2086
-    $WIN_CC $WIN_CFLAGS -c "$src" -o "$o"
-    objects+=("$o")
-  done
+  compile_objects "$WIN_OUT/obj" "$WIN_CFLAGS" "$WIN_CC" -- csrc/src/*.c csrc/src/win/*.c
   rm -f "$WIN_OUT/libnativesockets.a"
-  $WIN_AR rcs "$WIN_OUT/libnativesockets.a" "${objects[@]}"
+  $WIN_AR rcs "$WIN_OUT/libnativesockets.a" "${OBJECTS[@]}"
   write_windows_def
   # shellcheck disable=SC2086
-  $WIN_CC -shared -static-libgcc -o "$WIN_OUT/nativesockets.dll" "${objects[@]}" \
+  $WIN_CC -shared -static-libgcc -o "$WIN_OUT/nativesockets.dll" "${OBJECTS[@]}" \
     "$WIN_OUT/nativesockets.def" \
     -Wl,--out-implib,"$WIN_OUT/libnativesockets.dll.a" $WIN_LIBS
   check_windows_exports
