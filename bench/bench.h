@@ -63,6 +63,27 @@ static uint64_t bench_le64(const unsigned char *b) {
   return v;
 }
 
+/* Calls `call` for `ms` milliseconds. */
+static int bench_run_for(int (*call)(void), long long ms, bench_result *out) {
+  double start = bench_now(), end = start + (double)ms / 1000.0, now = start;
+  long long ops = 0;
+  while (now < end) {
+    if (call() != 0) return 1;
+    ops++;
+    now = bench_now();
+  }
+  out->ops = ops;
+  out->seconds = now - start;
+  return 0;
+}
+
+/* A calls-per-second test: a tenth of the time untimed (warm-up), then
+ * `args->amount` milliseconds counted. */
+static int bench_calls(int (*call)(void), const bench_args *args, bench_result *out) {
+  if (bench_run_for(call, args->amount / 10, out) != 0) return 1;
+  return bench_run_for(call, args->amount, out);
+}
+
 struct bench_entry {
   const char *name;
   bench_test run;

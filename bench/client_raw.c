@@ -206,28 +206,12 @@ static int service_http(void) {
   return 0;
 }
 
-/* Calls `call` for `ms` milliseconds. */
-static int run_for(int (*call)(void), long long ms, bench_result *out) {
-  double start = bench_now(), end = start + (double)ms / 1000.0, now = start;
-  long long ops = 0;
-  while (now < end) {
-    if (call() != 0) return 1;
-    ops++;
-    now = bench_now();
-  }
-  out->ops = ops;
-  out->seconds = now - start;
-  return 0;
-}
-
 static int test_gai(const bench_args *args, bench_result *out) {
-  if (run_for(resolve_localhost, args->amount / 10, out) != 0) return 1;
-  return run_for(resolve_localhost, args->amount, out);
+  return bench_calls(resolve_localhost, args, out);
 }
 
 static int test_serv(const bench_args *args, bench_result *out) {
-  if (run_for(service_http, args->amount / 10, out) != 0) return 1;
-  return run_for(service_http, args->amount, out);
+  return bench_calls(service_http, args, out);
 }
 
 /* getsockopt(SO_TYPE): one call that does no I/O. */
