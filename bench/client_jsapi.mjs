@@ -6,10 +6,10 @@
 //
 // prints one JSON line as the C clients do (bench/bench.h).
 import * as ns from '../js/index.js';
+import { now, timedCalls } from './timing.mjs';
 
 const MESSAGE = 64;
 const CHUNK = 64 * 1024;
-const now = () => performance.now() / 1000;
 const message = Buffer.from('abcdefghijklmnopqrstuvwxyz'.repeat(3).slice(0, MESSAGE));
 
 function connectTcp(host, port) {
@@ -72,19 +72,6 @@ function warmThenTime(amount, body) {
   return { ops: amount, bytes: 0, seconds: now() - start };
 }
 
-function runFor(call, ms) {
-  const start = now();
-  const end = start + ms / 1000;
-  let ops = 0;
-  let t = start;
-  while (t < end) {
-    call();
-    ops++;
-    t = now();
-  }
-  return { ops, bytes: 0, seconds: t - start };
-}
-
 const tests = {
   echo(host, port, amount) {
     const sock = connectTcp(host, port);
@@ -122,15 +109,13 @@ const tests = {
   },
   gai(host, port, amount) {
     const call = () => ns.getAddrInfo('localhost', 0, ns.AF_UNSPEC, ns.SOCK_STREAM, ns.IPPROTO_TCP);
-    runFor(call, amount / 10);
-    return runFor(call, amount);
+    return timedCalls(call, amount);
   },
   serv(host, port, amount) {
     const call = () => {
       if (ns.getServByName('http', 'tcp').port !== 80) throw new Error('no http/tcp');
     };
-    runFor(call, amount / 10);
-    return runFor(call, amount);
+    return timedCalls(call, amount);
   },
   sockopt(host, port, amount) {
     const sock = ns.createNativeSocket(ns.AF_INET, ns.SOCK_STREAM, ns.IPPROTO_TCP);

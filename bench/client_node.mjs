@@ -10,10 +10,10 @@ import dgram from 'node:dgram';
 import dns from 'node:dns';
 import fs from 'node:fs';
 import net from 'node:net';
+import { now, timedCalls } from './timing.mjs';
 
 const MESSAGE = 64;
 const CHUNK = 64 * 1024;
-const now = () => performance.now() / 1000;
 const message = Buffer.from('abcdefghijklmnopqrstuvwxyz'.repeat(3).slice(0, MESSAGE));
 
 function connectTcp(host, port) {
@@ -173,25 +173,6 @@ function runFor(call, ms) {
   });
 }
 
-// The same for a call that answers at once, in a plain loop.
-function runForSync(call, ms) {
-  const start = now();
-  const end = start + ms / 1000;
-  let ops = 0;
-  let t = start;
-  while (t < end) {
-    call();
-    ops++;
-    t = now();
-  }
-  return { ops, bytes: 0, seconds: t - start };
-}
-
-function timedSync(call, amount) {
-  runForSync(call, amount / 10);
-  return runForSync(call, amount);
-}
-
 async function timed(call, amount) {
   await runFor(call, amount / 10);
   return runFor(call, amount);
@@ -244,8 +225,8 @@ const tests = {
   connect,
   udp,
   gai: (host, port, amount) => timed(lookupLocalhost, amount),
-  serv: (host, port, amount) => timedSync(serviceHttp, amount),
-  serv_cached: (host, port, amount) => timedSync(serviceHttpCached, amount),
+  serv: (host, port, amount) => timedCalls(serviceHttp, amount),
+  serv_cached: (host, port, amount) => timedCalls(serviceHttpCached, amount),
 };
 
 const [test, host, port, amount] = process.argv.slice(2);
