@@ -2,24 +2,26 @@
  * The benchmark client on the library's ns_* API. The same source is built
  * natively (against build/native/libnativesockets.a), for wasm32-wasi (run by
  * the Node host) and with Emscripten; bench/client_raw.c does the same work
- * with raw POSIX calls. Usage: see bench.h.
+ * with raw POSIX calls. Here are only the socket calls: the tests, their
+ * timing and the command line are bench.h's. Usage: see bench.h.
  */
-#include "bench.h"
-
 #include <nativesockets.h>
+#include <string.h>
 
-/* The peer's address, resolved once, outside any timing. */
-typedef struct peer_address {
+typedef ns_socket bench_socket;
+typedef struct bench_peer {
   struct sockaddr_storage addr;
   socklen_t len;
-} peer_address;
+} bench_peer;
+
+#include "bench.h"
 
 static int fail_code(const char *what, int code) {
   return bench_fail(what, ns_strerror(code));
 }
 
 static int resolve_peer(const bench_args *args, ns_sock_type type,
-                        ns_protocol protocol, peer_address *out) {
+                        ns_protocol protocol, bench_peer *out) {
   struct addrinfo *ai = NULL;
   int rc = ns_get_addr_info(args->host, (ns_port)args->port, NS_AF_INET, type,
                             protocol, &ai);
@@ -30,21 +32,42 @@ static int resolve_peer(const bench_args *args, ns_sock_type type,
   return 0;
 }
 
-static int connect_tcp(const bench_args *args, ns_socket *out) {
-  peer_address peer;
-  ns_socket s;
+static int resolve_tcp_peer(const bench_args *args, bench_peer *out) {
+  return resolve_peer(args, NS_SOCK_STREAM, NS_IPPROTO_TCP, out);
+}
+
+static int open_tcp_socket(ns_socket *out) {
+  int rc = ns_create_native_socket(NS_AF_INET, NS_SOCK_STREAM, NS_IPPROTO_TCP, false, out);
+  return rc == NS_OK ? 0 : fail_code("socket", rc);
+}
+
+/* A new TCP socket connected to `peer`: connect_tcp's and every connection
+ * of the "connect" test. */
+static int open_connected(const bench_peer *peer, ns_socket *out) {
   int rc;
-  if (resolve_peer(args, NS_SOCK_STREAM, NS_IPPROTO_TCP, &peer) != 0) return 1;
-  rc = ns_create_native_socket(NS_AF_INET, NS_SOCK_STREAM, NS_IPPROTO_TCP, false, &s);
-  if (rc != NS_OK) return fail_code("socket", rc);
-  rc = ns_connect(s, (struct sockaddr *)&peer.addr, peer.len);
-  if (rc != NS_OK) {
-    ns_close(s);
-    return fail_code("connect", rc);
-  }
-  ns_set_sock_opt_int(s, NS_IPPROTO_TCP_LEVEL, NS_TCP_NODELAY, 1);
-  *out = s;
+  if (open_tcp_socket(out) != 0) return 1;
+  rc = ns_connect(*out, (const struct sockaddr *)&peer->addr, peer->len);
+  if (rc == NS_OK) return 0;
+  ns_close(*out);
+  return fail_code("connect", rc);
+}
+
+static int connect_tcp(const bench_args *args, ns_socket *out) {
+  bench_peer peer;
+  if (resolve_tcp_peer(args, &peer) != 0) return 1;
+  if (open_connected(&peer, out) != 0) return 1;
+  ns_set_sock_opt_int(*out, NS_IPPROTO_TCP_LEVEL, NS_TCP_NODELAY, 1);
   return 0;
+}
+
+static int connect_once(const bench_peer *peer) {
+  unsigned char byte;
+  ns_socket s;
+  ptrdiff_t n;
+  if (open_connected(peer, &s) != 0) return 1;
+  n = ns_recv(s, &byte, 1, 0);
+  ns_close(s);
+  return n == 0 ? 0 : bench_fail("connect", "the peer did not close");
 }
 
 static int send_all(ns_socket s, const unsigned char *buf, size_t len) {
@@ -68,137 +91,47 @@ static int recv_all(ns_socket s, unsigned char *buf, size_t len) {
   return 0;
 }
 
-static int echo_rounds(ns_socket s, long long rounds) {
-  unsigned char out[BENCH_MESSAGE], in[BENCH_MESSAGE];
-  long long i;
-  bench_fill(out, sizeof(out));
-  for (i = 0; i < rounds; i++) {
-    if (send_all(s, out, sizeof(out)) != 0) return 1;
-    if (recv_all(s, in, sizeof(in)) != 0) return 1;
-  }
-  return memcmp(in, out, sizeof(in)) == 0 ? 0 : bench_fail("echo", "wrong bytes back");
+static int shutdown_write(ns_socket s) {
+  int rc = ns_shutdown(s, NS_SHUT_WR);
+  return rc == NS_OK ? 0 : fail_code("shutdown", rc);
 }
 
-static int test_echo(const bench_args *args, bench_result *out) {
-  ns_socket s;
-  int rc;
-  double start;
-  if (connect_tcp(args, &s) != 0) return 1;
-  rc = echo_rounds(s, args->amount / 10);
-  start = bench_now();
-  if (rc == 0) rc = echo_rounds(s, args->amount);
-  out->seconds = bench_now() - start;
-  out->ops = args->amount;
+static void close_socket(ns_socket s) {
   ns_close(s);
-  return rc;
 }
 
-static int send_bytes(ns_socket s, const unsigned char *chunk, long long total) {
-  while (total > 0) {
-    size_t len = total < BENCH_CHUNK ? (size_t)total : BENCH_CHUNK;
-    if (send_all(s, chunk, len) != 0) return 1;
-    total -= (long long)len;
-  }
-  return 0;
-}
-
-static int test_bulk(const bench_args *args, bench_result *out) {
-  static unsigned char chunk[BENCH_CHUNK];
-  unsigned char answer[8];
-  long long warm = args->amount / 10;
-  ns_socket s;
-  int rc;
-  double start;
-  bench_fill(chunk, sizeof(chunk));
-  if (connect_tcp(args, &s) != 0) return 1;
-  rc = send_bytes(s, chunk, warm);
-  start = bench_now();
-  if (rc == 0) rc = send_bytes(s, chunk, args->amount);
-  if (rc == 0) {
-    int code = ns_shutdown(s, NS_SHUT_WR);
-    if (code != NS_OK) rc = fail_code("shutdown", code);
-  }
-  if (rc == 0) rc = recv_all(s, answer, sizeof(answer));
-  out->seconds = bench_now() - start;
-  ns_close(s);
-  if (rc == 0 && bench_le64(answer) != (uint64_t)(warm + args->amount))
-    return bench_fail("bulk", "the sink counted a different number of bytes");
-  out->ops = args->amount / BENCH_CHUNK;
-  out->bytes = args->amount;
-  return rc;
-}
-
-/* One connection: connect, see the peer's close, close. */
-static int connect_once(const peer_address *peer) {
-  unsigned char byte;
-  ns_socket s;
-  ptrdiff_t n;
-  int rc = ns_create_native_socket(NS_AF_INET, NS_SOCK_STREAM, NS_IPPROTO_TCP, false, &s);
-  if (rc != NS_OK) return fail_code("socket", rc);
-  rc = ns_connect(s, (const struct sockaddr *)&peer->addr, peer->len);
-  if (rc != NS_OK) {
-    ns_close(s);
-    return fail_code("connect", rc);
-  }
-  n = ns_recv(s, &byte, 1, 0);
-  ns_close(s);
-  return n == 0 ? 0 : bench_fail("connect", "the peer did not close");
-}
-
-static int test_connect(const bench_args *args, bench_result *out) {
-  peer_address peer;
-  long long i;
-  double start;
-  if (resolve_peer(args, NS_SOCK_STREAM, NS_IPPROTO_TCP, &peer) != 0) return 1;
-  for (i = 0; i < args->amount / 10; i++)
-    if (connect_once(&peer) != 0) return 1;
-  start = bench_now();
-  for (i = 0; i < args->amount; i++)
-    if (connect_once(&peer) != 0) return 1;
-  out->seconds = bench_now() - start;
-  out->ops = args->amount;
-  return 0;
-}
-
-static int udp_rounds(ns_socket s, const peer_address *peer, long long rounds) {
-  unsigned char out[BENCH_MESSAGE], in[BENCH_MESSAGE];
-  long long i;
-  bench_fill(out, sizeof(out));
-  for (i = 0; i < rounds; i++) {
-    struct sockaddr_storage from;
-    socklen_t len = sizeof(from);
-    ptrdiff_t n = ns_sendto(s, out, sizeof(out), 0, (const struct sockaddr *)&peer->addr,
-                            peer->len);
-    if (n != (ptrdiff_t)sizeof(out)) return fail_code("sendto", (int)n);
-    n = ns_recvfrom(s, in, sizeof(in), 0, (struct sockaddr *)&from, &len);
-    if (n != (ptrdiff_t)sizeof(in)) return fail_code("recvfrom", (int)n);
-  }
-  return 0;
-}
-
-static int test_udp(const bench_args *args, bench_result *out) {
+static int open_udp(const bench_args *args, ns_socket *out, bench_peer *peer) {
   bench_args loopback = {"127.0.0.1", 0, 0};
-  peer_address peer, local;
-  ns_socket s;
+  bench_peer local;
   int rc;
-  double start;
-  if (resolve_peer(args, NS_SOCK_DGRAM, NS_IPPROTO_UDP, &peer) != 0) return 1;
+  if (resolve_peer(args, NS_SOCK_DGRAM, NS_IPPROTO_UDP, peer) != 0) return 1;
   if (resolve_peer(&loopback, NS_SOCK_DGRAM, NS_IPPROTO_UDP, &local) != 0) return 1;
-  rc = ns_create_native_socket(NS_AF_INET, NS_SOCK_DGRAM, NS_IPPROTO_UDP, false, &s);
+  rc = ns_create_native_socket(NS_AF_INET, NS_SOCK_DGRAM, NS_IPPROTO_UDP, false, out);
   if (rc != NS_OK) return fail_code("socket", rc);
-  /* Bound first, as every client does (see bench/README.md). */
-  rc = ns_bind_addr(s, (struct sockaddr *)&local.addr, local.len);
-  if (rc != NS_OK) {
-    ns_close(s);
-    return fail_code("bind", rc);
-  }
-  rc = udp_rounds(s, &peer, args->amount / 10);
-  start = bench_now();
-  if (rc == 0) rc = udp_rounds(s, &peer, args->amount);
-  out->seconds = bench_now() - start;
-  out->ops = args->amount;
-  ns_close(s);
-  return rc;
+  rc = ns_bind_addr(*out, (struct sockaddr *)&local.addr, local.len);
+  if (rc == NS_OK) return 0;
+  ns_close(*out);
+  return fail_code("bind", rc);
+}
+
+static int udp_round(ns_socket s, const bench_peer *peer, const unsigned char *out,
+                     unsigned char *in, size_t len) {
+  struct sockaddr_storage from;
+  socklen_t from_len = sizeof(from);
+  ptrdiff_t n = ns_sendto(s, out, len, 0, (const struct sockaddr *)&peer->addr, peer->len);
+  if (n != (ptrdiff_t)len) return fail_code("sendto", (int)n);
+  n = ns_recvfrom(s, in, len, 0, (struct sockaddr *)&from, &from_len);
+  if (n != (ptrdiff_t)len) return fail_code("recvfrom", (int)n);
+  return 0;
+}
+
+/* Asked once, outside the loop: raw POSIX compares with a constant. */
+static int stream_type(void) {
+  return ns_sock_type_to_int(NS_SOCK_STREAM);
+}
+
+static int get_so_type(ns_socket s, int *value) {
+  return ns_get_sock_opt_int(s, NS_SOL_SOCKET, NS_SO_TYPE, value) == NS_OK ? 0 : 1;
 }
 
 static int resolve_localhost(void) {
@@ -219,43 +152,6 @@ static int service_http(void) {
   return rc;
 }
 
-static int test_gai(const bench_args *args, bench_result *out) {
-  return bench_calls(resolve_localhost, args, out);
-}
-
-static int test_serv(const bench_args *args, bench_result *out) {
-  return bench_calls(service_http, args, out);
-}
-
-/* getsockopt(SO_TYPE): one call that does no I/O (in wasm, one host import
- * answered without the worker). */
-static int test_sockopt(const bench_args *args, bench_result *out) {
-  long long i, warm = args->amount / 10;
-  double start = 0.0;
-  ns_socket s;
-  /* Asked once, outside the loop: raw POSIX compares with a constant. */
-  int value, stream = ns_sock_type_to_int(NS_SOCK_STREAM);
-  int rc = ns_create_native_socket(NS_AF_INET, NS_SOCK_STREAM, NS_IPPROTO_TCP, false, &s);
-  if (rc != NS_OK) return fail_code("socket", rc);
-  for (i = 0; i < warm + args->amount; i++) {
-    if (i == warm) start = bench_now();
-    rc = ns_get_sock_opt_int(s, NS_SOL_SOCKET, NS_SO_TYPE, &value);
-    if (rc != NS_OK || value != stream) {
-      ns_close(s);
-      return bench_fail("getsockopt", "SO_TYPE");
-    }
-  }
-  out->seconds = bench_now() - start;
-  out->ops = args->amount;
-  ns_close(s);
-  return 0;
-}
-
-static const struct bench_entry tests[] = {
-    {"echo", test_echo},       {"bulk", test_bulk}, {"connect", test_connect},
-    {"udp", test_udp},         {"gai", test_gai},   {"serv", test_serv},
-    {"sockopt", test_sockopt}, {NULL, NULL}};
-
 int main(int argc, char **argv) {
-  return bench_main(argc, argv, tests);
+  return bench_main(argc, argv);
 }

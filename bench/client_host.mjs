@@ -4,19 +4,19 @@
 //
 //   node bench/client_host.mjs ping - 0 AMOUNT
 //
-// prints one JSON line as the C clients do (bench/bench.h).
+// prints one JSON line as the C clients do (bench/client_common.mjs).
 import { SocketHost } from '../js/host/index.js';
+import { runClient, warmThenTime } from './client_common.mjs';
 
-const [test, , , amountText] = process.argv.slice(2);
-const amount = Number(amountText);
-if (test !== 'ping') {
-  console.log(JSON.stringify({ test, unsupported: 'only ping' }));
-} else {
-  const host = new SocketHost();
-  for (let i = 0; i < amount / 10; i++) host.ping();
-  const start = performance.now();
-  for (let i = 0; i < amount; i++) host.ping();
-  const seconds = (performance.now() - start) / 1000;
-  await host.close();
-  console.log(JSON.stringify({ test, ops: amount, bytes: 0, seconds }));
-}
+const tests = {
+  async ping(host, port, amount) {
+    const socketHost = new SocketHost();
+    const result = warmThenTime(amount, (n) => {
+      for (let i = 0; i < n; i++) socketHost.ping();
+    });
+    await socketHost.close();
+    return result;
+  },
+};
+
+await runClient(tests, { unsupported: () => 'only ping' });

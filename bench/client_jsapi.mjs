@@ -4,13 +4,11 @@
 //
 //   node bench/client_jsapi.mjs TEST HOST PORT AMOUNT
 //
-// prints one JSON line as the C clients do (bench/bench.h).
+// prints one JSON line as the C clients do (bench/client_common.mjs).
 import * as ns from '../js/index.js';
-import { now, timedCalls } from './timing.mjs';
-
-const MESSAGE = 64;
-const CHUNK = 64 * 1024;
-const message = Buffer.from('abcdefghijklmnopqrstuvwxyz'.repeat(3).slice(0, MESSAGE));
+import {
+  CHUNK, MESSAGE, message, now, runClient, timedCalls, warmThenTime,
+} from './client_common.mjs';
 
 function connectTcp(host, port) {
   const sock = ns.createNativeSocket(ns.AF_INET, ns.SOCK_STREAM, ns.IPPROTO_TCP);
@@ -62,14 +60,6 @@ function udpRounds(sock, host, port, rounds) {
     ns.sendTo(sock, message, { address: host, port });
     if (ns.recvFrom(sock, MESSAGE).data.length !== MESSAGE) throw new Error('recvfrom: short');
   }
-}
-
-// Runs `body(count)` untimed for a tenth of `amount`, then timed.
-function warmThenTime(amount, body) {
-  body(Math.floor(amount / 10));
-  const start = now();
-  body(amount);
-  return { ops: amount, bytes: 0, seconds: now() - start };
 }
 
 const tests = {
@@ -130,12 +120,4 @@ const tests = {
   },
 };
 
-const [test, host, port, amount] = process.argv.slice(2);
-if (!tests[test]) {
-  console.log(JSON.stringify({ test, unsupported: 'no such test' }));
-} else {
-  ns.init();
-  const result = tests[test](host, Number(port), Number(amount));
-  console.log(JSON.stringify({ test, ...result }));
-  await ns.closeHost();
-}
+await runClient(tests, { setUp: () => ns.init(), tearDown: () => ns.closeHost() });

@@ -4,17 +4,15 @@
 //
 //   node bench/client_node.mjs TEST HOST PORT AMOUNT
 //
-// prints one JSON line as the C clients do (bench/bench.h), after the same
-// untimed warm-up of a tenth of the work.
+// prints one JSON line as the C clients do (bench/client_common.mjs), after
+// the same untimed warm-up of a tenth of the work.
 import dgram from 'node:dgram';
 import dns from 'node:dns';
 import fs from 'node:fs';
 import net from 'node:net';
-import { now, timedCalls } from './timing.mjs';
-
-const MESSAGE = 64;
-const CHUNK = 64 * 1024;
-const message = Buffer.from('abcdefghijklmnopqrstuvwxyz'.repeat(3).slice(0, MESSAGE));
+import {
+  CHUNK, MESSAGE, message, now, runClient, timedCalls, warmThenTimeAsync,
+} from './client_common.mjs';
 
 function connectTcp(host, port) {
   return new Promise((resolve, reject) => {
@@ -49,12 +47,9 @@ function echoRounds(sock, rounds) {
 
 async function echo(host, port, amount) {
   const sock = await connectTcp(host, port);
-  await echoRounds(sock, Math.floor(amount / 10));
-  const start = now();
-  await echoRounds(sock, amount);
-  const seconds = now() - start;
+  const result = await warmThenTimeAsync(amount, (n) => echoRounds(sock, n));
   sock.destroy();
-  return { ops: amount, bytes: 0, seconds };
+  return result;
 }
 
 // Writes `total` bytes in 64 KiB writes, waiting for 'drain' when write()
@@ -119,11 +114,8 @@ function connections(host, port, count) {
   });
 }
 
-async function connect(host, port, amount) {
-  await connections(host, port, Math.floor(amount / 10));
-  const start = now();
-  await connections(host, port, amount);
-  return { ops: amount, bytes: 0, seconds: now() - start };
+function connect(host, port, amount) {
+  return warmThenTimeAsync(amount, (n) => connections(host, port, n));
 }
 
 function udpRounds(sock, host, port, rounds) {
@@ -148,12 +140,9 @@ async function udp(host, port, amount) {
   const sock = dgram.createSocket('udp4');
   // Bound first, as every client does (see bench/README.md).
   await new Promise((resolve) => sock.bind(0, '127.0.0.1', resolve));
-  await udpRounds(sock, host, port, Math.floor(amount / 10));
-  const start = now();
-  await udpRounds(sock, host, port, amount);
-  const seconds = now() - start;
+  const result = await warmThenTimeAsync(amount, (n) => udpRounds(sock, host, port, n));
   sock.close();
-  return { ops: amount, bytes: 0, seconds };
+  return result;
 }
 
 // Calls `call(done)` one after the other for `ms` milliseconds.
@@ -229,11 +218,6 @@ const tests = {
   serv_cached: (host, port, amount) => timedCalls(serviceHttpCached, amount),
 };
 
-const [test, host, port, amount] = process.argv.slice(2);
-if (!tests[test]) {
-  console.log(JSON.stringify({ test, unsupported: test === 'sockopt'
-    ? "Node's net has no getsockopt" : 'no such test' }));
-} else {
-  const result = await tests[test](host, Number(port), Number(amount));
-  console.log(JSON.stringify({ test, ...result }));
-}
+await runClient(tests, {
+  unsupported: (test) => (test === 'sockopt' ? "Node's net has no getsockopt" : 'no such test'),
+});
