@@ -55,6 +55,7 @@ report_not_run() {
 TEST_ABOUT[native]="the C suite, native (build/native/test-c), one process per test"
 TEST_ABOUT[asan]="the C suite with ASan+UBSan (build/native/test-c-sanitized)"
 TEST_ABOUT[install]="install into a prefix, then build with pkg-config as a user"
+TEST_ABOUT[constants]="the JS error codes, their types and package.json's version against the C table"
 TEST_ABOUT[wasi]="the C suite for wasm32-wasi under the Node host (build/wasi/test-c.wasm)"
 TEST_ABOUT[js]="the JS API, host and CLI suites (vitest, test/js)"
 
@@ -126,6 +127,17 @@ test_asan() {
 
 test_install() {
   run_suite "install + pkg-config" env CC="$CC" bash test/install/run.sh
+}
+
+# The JS copies of the error table and the version against the C library.
+test_constants() {
+  build_native
+  ensure_node
+  # shellcheck disable=SC2086
+  $CC -std=c99 -D_GNU_SOURCE $WARNINGS -Icsrc/include test/constants/error_table.c \
+    "$BUILD/native/libnativesockets.a" -o "$BUILD/native/error-table"
+  run_suite "constants (C vs JS)" bash -c \
+    '"$1" | node test/constants/check.mjs' constants "$BUILD/native/error-table"
 }
 
 test_wasi() {
