@@ -9,6 +9,7 @@
 #   ./build.sh wasi                   wasm32-wasi: wasm/nativesockets.wasm, wasm/lib, wasm/include
 #   ./build.sh emscripten             Emscripten: the core + JS library, the C suite for Node
 #   ./build.sh windows                Windows (mingw-w64): DLL, import and static library, suite .exe
+#   ./build.sh fuzz-c [SECONDS]       libFuzzer on the C parsers, SECONDS each (default 600)
 #   ./build.sh bench                  the benchmarks: table in the terminal, JSON in build/bench
 #   ./build.sh install PREFIX=/usr/local [DESTDIR=...]
 #   ./build.sh clean
@@ -61,7 +62,7 @@ for part in scripts/*.sh; do
 done
 
 usage() {
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -73,6 +74,7 @@ case ${1:-} in
   emscripten) build_emscripten ;;
   windows) build_windows ;;
   bench) cmd_bench ;;
+  fuzz-c) cmd_fuzz_c "${2:-600}" ;;
   install) cmd_install ;;
   clean) rm -rf "$BUILD" wasm/*.wasm wasm/lib wasm/include ;;
   *) usage ;;
