@@ -101,7 +101,8 @@ test_emscripten() {
   build_emscripten
   ensure_node
   run_suite "c emscripten (node)" run_c_suite_resumable 120 node "$EM_OUT/test-c.js"
-  # The packed package as an Emscripten user gets it (needs ./build.sh wasi
-  # done, as `test` has by then: npm pack wants wasm/nativesockets.wasm).
+  # The packed package as an Emscripten user gets it (npm pack wants
+  # wasm/nativesockets.wasm: built here when this target runs alone).
+  build_wasi
   run_suite "emscripten package" timeout 600 bash test/emscripten/package.sh
 }

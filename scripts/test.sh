@@ -92,6 +92,8 @@ runner_self_test() {
   local runner=$1 out resumed passed=0 failed=0 where expect text
   out=$("$runner" --self-test --timeout 3 2>&1)
   resumed=$(TEST_FILTER="" run_c_suite_resumable 3 "$runner" --self-test --no-fork --timeout 100 2>&1)
+  # A program that prints nothing (here: one that is not a runner at all).
+  resumed+=$'\n'$(TEST_FILTER="" run_c_suite_resumable 3 true 2>&1)
   while IFS='|' read -r where expect; do
     text=$out
     [[ $where == resumed ]] && text=$resumed
@@ -111,6 +113,7 @@ resumed|FAIL self_test_crashes (the run ended inside it
 resumed|FAIL self_test_hangs (hung: no output for 3 s
 resumed|ok   self_test_passes_after_them
 resumed|2 passed, 3 failed, 0 skipped
+resumed|FAIL (the run ended before its totals line)
 EXPECTED
   echo "$passed passed, $failed failed"
 }
@@ -166,10 +169,10 @@ test_js() {
 # test, that test is reported by name as failed and the suite goes on from
 # the next one (--after NAME). Prints the runs' lines, then the totals.
 run_c_suite_resumable() {
-  local seconds=$1 after="" passed=0 failed=0 skipped=0 current line args hung
+  local seconds=$1 after="" passed=0 failed=0 skipped=0 current line args hung finished
   shift
   while :; do
-    hung=0
+    hung=0 finished=0
     args=(--announce)
     [[ -n $after ]] && args+=(--after "$after")
     [[ -n ${TEST_FILTER:-} ]] && args+=("$TEST_FILTER")
@@ -177,7 +180,7 @@ run_c_suite_resumable() {
     # setsid: the run is a process group of its own, ended whole on a hang.
     # (A coproc would not do: bash closes its pipe as soon as it exits.)
     local fd pid
-    exec {fd}< <(exec setsid "$@" "${args[@]}" 2>&1)
+    exec {fd}< <(exec setsid "$@" "${args[@]}" </dev/null 2>&1)
     pid=$!
     while :; do
       if IFS= read -r -t "$seconds" line <&"$fd"; then
@@ -187,7 +190,7 @@ run_c_suite_resumable() {
           "ok   "*) passed=$((passed + 1)) current="" && echo "$line" ;;
           "FAIL "*) failed=$((failed + 1)) current="" && echo "$line" ;;
           "skip "*) skipped=$((skipped + 1)) current="" && echo "$line" ;;
-          [0-9]*" passed, "*" failed"*) ;; # this run's totals; ours follow
+          [0-9]*" passed, "*" failed"*) finished=1 ;; # this run's; ours follow
           *) echo "$line" ;;
         esac
       elif [[ $? -gt 128 ]]; then
@@ -201,7 +204,15 @@ run_c_suite_resumable() {
     done
     exec {fd}<&-
     wait "$pid" 2>/dev/null || true
-    [[ -z $current ]] && break # the run finished (or hung between tests)
+    if [[ -z $current ]]; then
+      # A run that ends outside any test must have printed its totals (a
+      # program that did not start, or died between tests, has not).
+      if [[ $finished -eq 0 && $hung -eq 0 ]]; then
+        echo "FAIL (the run ended before its totals line)"
+        failed=$((failed + 1))
+      fi
+      break
+    fi
     if [[ $hung -eq 0 ]]; then
       echo "FAIL $current (the run ended inside it: a crash or an abort)"
       failed=$((failed + 1))

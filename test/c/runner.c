@@ -222,6 +222,13 @@ int main(int argc, char **argv) {
     }
   }
   if (o.list) return 0;
+  /* A filter that matches nothing is a typo, not a passing run (after
+   * --after, nothing left to run is normal). */
+  if (o.filter != NULL && o.after == NULL &&
+      counts[TEST_PASSED] + counts[TEST_FAILED] + counts[TEST_SKIPPED] == 0) {
+    printf("FAIL (no test name contains \"%s\"; see --list)\n", o.filter);
+    counts[TEST_FAILED]++;
+  }
   printf("%d passed, %d failed, %d skipped\n", counts[TEST_PASSED],
          counts[TEST_FAILED], counts[TEST_SKIPPED]);
   return counts[TEST_FAILED] == 0 ? 0 : 1;
