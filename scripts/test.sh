@@ -82,21 +82,27 @@ test_native() {
   local args
   mapfile -t args < <(c_filter_args)
   run_suite "c native" "$BUILD/native/test-c" "${args[@]}"
-  run_suite "c runner (self-test)" runner_self_test "$BUILD/native/test-c"
+  run_suite "runner self-test" runner_self_test "$BUILD/native/test-c"
 }
 
 # The runner's own checks: what --self-test's misbehaving tests must print,
-# with a process per test (native) and resumed after each crash or hang
-# (how the WASI, Emscripten and Windows runs go).
+# with a process per test (runner_self_test RUNNER: native) and resumed after
+# each crash or hang (runner_self_test --resumed COMMAND...: how the WASI,
+# Emscripten and Windows runs go).
 runner_self_test() {
-  local runner=$1 out resumed passed=0 failed=0 where expect text
-  out=$("$runner" --self-test --timeout 3 2>&1)
-  resumed=$(TEST_FILTER="" run_c_suite_resumable 3 "$runner" --self-test --no-fork --timeout 100 2>&1)
+  local forked="" resumed where expect text passed=0 failed=0
+  if [[ $1 == --resumed ]]; then
+    shift
+  else
+    forked=$("$1" --self-test --timeout 3 2>&1)
+  fi
+  resumed=$(TEST_FILTER="" run_c_suite_resumable 5 "$@" --self-test --no-fork --timeout 100 2>&1)
   # A program that prints nothing (here: one that is not a runner at all).
   resumed+=$'\n'$(TEST_FILTER="" run_c_suite_resumable 3 true 2>&1)
   while IFS='|' read -r where expect; do
-    text=$out
-    [[ $where == resumed ]] && text=$resumed
+    [[ $where == forked && -z $forked ]] && continue
+    text=$resumed
+    [[ $where == forked ]] && text=$forked
     if grep -qF -- "$expect" <<<"$text"; then
       passed=$((passed + 1)); echo "ok   $where: $expect"
     else
@@ -109,8 +115,9 @@ forked|FAIL self_test_crashes (crashed: signal
 forked|FAIL self_test_hangs (hung: still running after 3 s)
 forked|ok   self_test_passes_after_them
 forked|2 passed, 3 failed, 0 skipped
+resumed|2 == 2, expected 3
 resumed|FAIL self_test_crashes (the run ended inside it
-resumed|FAIL self_test_hangs (hung: no output for 3 s
+resumed|FAIL self_test_hangs (hung: no output for 5 s
 resumed|ok   self_test_passes_after_them
 resumed|2 passed, 3 failed, 0 skipped
 resumed|FAIL (the run ended before its totals line)
@@ -147,6 +154,8 @@ test_wasi() {
   build_wasi
   ensure_node
   run_suite "c wasi (node host)" run_c_suite_resumable 120 \
+    node js/host/run-wasi.js "$WASI_OUT/test-c.wasm"
+  run_suite "runner self-test wasi" runner_self_test --resumed \
     node js/host/run-wasi.js "$WASI_OUT/test-c.wasm"
 }
 
