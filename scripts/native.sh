@@ -20,7 +20,7 @@ build_native() {
     -Wl,-soname,libnativesockets.so.$MAJOR \
     -Wl,--version-script=csrc/nativesockets.map
   link_shared_names "$out"
-  build_test_runner "$out/test-c" obj-test
+  link_test_runner "$out/test-c" obj-test "$CORE_CFLAGS -fPIC" "${OBJECTS[@]}"
   say "build.sh: native library $VERSION and the C suite (test-c) in build/native"
 }
 

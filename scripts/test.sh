@@ -59,16 +59,16 @@ TEST_ABOUT[constants]="the JS error codes, their types and package.json's versio
 TEST_ABOUT[wasi]="the C suite for wasm32-wasi under the Node host (build/wasi/test-c.wasm)"
 TEST_ABOUT[js]="the JS API, host and CLI suites (vitest, test/js)"
 
-# The C suite for native targets: its objects in build/native/OBJDIR (only
-# changed sources recompile), linked with the core's objects built alike.
-build_test_runner() { # output objdir extra-flags...
-  local out=$1 dir=$2 flags
-  shift 2
-  flags="$CORE_CFLAGS $* -Itest/c"
+# link_test_runner OUTPUT OBJDIR "FLAGS" CORE_OBJECTS... — the C suite's
+# objects in build/native/OBJDIR (only changed sources recompile), linked
+# with the core's objects (built with the same FLAGS).
+link_test_runner() {
+  local out=$1 dir=$2 flags=$3
+  shift 3
   # shellcheck disable=SC2086
-  compile_objects "$BUILD/native/$dir" "$flags" $CC -- "${CORE_SOURCES[@]}" "${TEST_SOURCES[@]}"
+  compile_objects "$BUILD/native/$dir" "$flags -Itest/c" $CC -- "${TEST_SOURCES[@]}"
   # shellcheck disable=SC2086
-  $CC $* "${OBJECTS[@]}" -lpthread -o "$out"
+  $CC $flags "$@" "${OBJECTS[@]}" -lpthread -o "$out"
 }
 
 # The C runner's arguments for the filter given to `test`, if any.
@@ -128,7 +128,10 @@ EXPECTED
 test_asan() {
   ensure_native_tools
   say "build.sh: building the C suite with ASan+UBSan"
-  build_test_runner "$BUILD/native/test-c-sanitized" obj-sanitized -O1 $SANITIZE
+  local flags="$CORE_CFLAGS -O1 $SANITIZE"
+  # shellcheck disable=SC2086
+  compile_objects "$BUILD/native/obj-sanitized/core" "$flags" $CC -- "${CORE_SOURCES[@]}"
+  link_test_runner "$BUILD/native/test-c-sanitized" obj-sanitized/test "$flags" "${OBJECTS[@]}"
   local args
   mapfile -t args < <(c_filter_args)
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
