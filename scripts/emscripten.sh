@@ -101,6 +101,7 @@ test_emscripten() {
   build_emscripten
   ensure_node
   run_suite "c emscripten (node)" run_c_suite_resumable 120 node "$EM_OUT/test-c.js"
+  run_suite "runner self-test emcc" runner_self_test --resumed node "$EM_OUT/test-c.js"
   # The packed package as an Emscripten user gets it (npm pack wants
   # wasm/nativesockets.wasm: built here when this target runs alone).
   build_wasi

@@ -204,9 +204,10 @@ test_windows() {
     return
   fi
   say "build.sh: Wine ready after $((SECONDS - started)) s"
-  run_suite "c windows (wine)" run_c_suite_resumable 120 \
-    env WINEPREFIX="$WINE_PREFIX" WINEDEBUG=-all WINEARCH=win64 \
-    WINEDLLOVERRIDES="mscoree,mshtml=" "$WINE" "$WIN_OUT/test-c.exe"
+  local suite=(env WINEPREFIX="$WINE_PREFIX" WINEDEBUG=-all WINEARCH=win64
+    WINEDLLOVERRIDES="mscoree,mshtml=" "$WINE" "$WIN_OUT/test-c.exe")
+  run_suite "c windows (wine)" run_c_suite_resumable 120 "${suite[@]}"
+  run_suite "runner self-test wine" runner_self_test --resumed "${suite[@]}"
   say ""
   say "==== demo.exe (static library) under Wine"
   # The demo exits non-zero when any step fails: counted as one failure.
