@@ -62,9 +62,10 @@ export class SocketHost {
     const { port1, port2 } = new MessageChannel();
     this.worker = new Worker(new URL('./worker/main.js', import.meta.url), {
       workerData: { control, port: port2 }, transferList: [port2],
-      // Flags meant for the main script (e.g. --input-type) can stop a
-      // worker from starting at all.
-      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+      // The worker needs no Node flags, and handing it the process's own
+      // (--max-old-space-size, --expose-gc, --title, --input-type, ...)
+      // makes Node refuse to start it (ERR_WORKER_INVALID_EXEC_ARGV).
+      execArgv: [],
     });
     this.worker.unref();
     this.channel = new GuestChannel(new Int32Array(control), port1, (msg) => this.sockets.notice(msg));
