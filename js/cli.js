@@ -9,10 +9,13 @@ import {
   getServByName, getServByPort, listen, recv, send, setSockOptInt, SOL_SOCKET, SO_REUSEADDR, shutdown,
   version,
 } from './index.js';
+import { runCommand } from './host/runner.js';
 
 const USAGE = `Usage: nativesockets <command> [arguments]
 
 Commands:
+  run [options] app.wasm [args...]      run a WASI program with sockets
+                                        (nativesockets run --help)
   lookup <host> [--family 4|6]          addresses of a host name (getAddrInfo)
   serv <name|port> [tcp|udp]            a services-database entry
   proto <name>                          a protocol number (getProtoByName)
@@ -173,6 +176,8 @@ const COMMANDS = {
 
 async function main(argv) {
   const [command, ...rest] = argv;
+  // The runner's arguments after app.wasm are the guest's, -h included.
+  if (command === 'run') return runCommand(rest);
   try {
     if (command === undefined) usage('no command given');
     if (command === '-h' || command === '--help' || command === 'help') {
@@ -193,7 +198,7 @@ async function main(argv) {
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(`nativesockets: ${e.message}\n\n${USAGE}`);
+      console.error(`nativesockets: ${e.message} (see nativesockets --help)`);
       return 2;
     }
     if (e instanceof NativeSocketsError) {

@@ -50,6 +50,15 @@ build_test_runner() { # output extra-flags...
     -lpthread -o "$out"
 }
 
+# A fresh /tmp and an /etc holding copies of the databases, for a guest
+# that must not see (or write) the real ones.
+wasi_run_dirs() {
+  WASI_RUN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nativesockets-wasi-XXXXXX")
+  WASI_RUN_ETC="$WASI_RUN_TMP.etc"
+  mkdir -p "$WASI_RUN_ETC"
+  cp /etc/hosts /etc/services /etc/protocols "$WASI_RUN_ETC"/ 2>/dev/null || true
+}
+
 cmd_test() {
   build_native
   say "build.sh: building the C suite (plain and with ASan+UBSan)"
@@ -62,7 +71,12 @@ cmd_test() {
   build_wasi
   ensure_node
   # No signals in WASI, so the suite's own watchdog cannot fire: time it here.
-  run_suite "c wasi (node host)" timeout 600 node js/host/run-wasi.js "$WASI_OUT/test-c.wasm"
+  # The suite needs the network, name lookups, a writable /tmp and, as the
+  # oracle of its resolver tests, copies of the system databases as /etc.
+  wasi_run_dirs
+  run_suite "c wasi (node host)" timeout 600 node js/host/run-wasi.js --allow-net --allow-lookup \
+    --dir "$WASI_RUN_TMP::/tmp" --dir "$WASI_RUN_ETC::/etc" "$WASI_OUT/test-c.wasm"
+  rm -rf "$WASI_RUN_TMP" "$WASI_RUN_ETC"
   run_suite "js (vitest)" bash -c 'npx vitest run --reporter=default \
     --reporter=json --outputFile.json=build/logs/vitest.json test/js;
     node test/js/summary.mjs build/logs/vitest.json'
@@ -91,7 +105,7 @@ cmd_demo() {
   ensure_node
   say ""
   say "==== the same demo.c built for wasm32-wasi, run by the Node host"
-  node js/host/run-wasi.js "$WASI_OUT/demo.wasm"
+  node js/host/run-wasi.js --allow-net --allow-lookup "$WASI_OUT/demo.wasm"
   say ""
   say "==== the JS API (npm package) on wasm/nativesockets.wasm"
   node examples/demo.mjs

@@ -14,6 +14,7 @@ import { SocketLayer } from './guest/sockets.js';
 import { Resolver } from './guest/resolver.js';
 import { preview1Imports } from './guest/preview1.js';
 import { extensionImports, MODULE } from './guest/extension.js';
+import { networkPolicy } from './policy.js';
 
 export { MODULE as EXTENSION_MODULE };
 
@@ -42,6 +43,9 @@ export class SocketHost {
    * @param options.unixPaths 'preopens' (default: unix-socket paths are
    *   resolved through the preopens) or 'host' (paths are host paths)
    * @param options.databases { services, protocols, hosts } file paths
+   * @param options.network the network policy (policy.js, docs/sandbox.md):
+   *   true (default here: everything), false, or { allow, deny, lookup, check }
+   * @param options.maxSockets sockets the guest may hold at once (1024)
    */
   constructor(options = {}) {
     const preopens = options.preopens ?? {};
@@ -74,7 +78,18 @@ export class SocketHost {
     const unixPath = options.unixPaths === 'host' ? (p) => p : preopenedPath(preopens);
     this.sockets = new SocketLayer(this.channel, unixPath);
     this.resolver = new Resolver(this.channel, this.databases);
+    this.policy = networkPolicy(options.network, true, (name) => this._hostAddresses(name));
+    this.sockets.policy = this.policy;
+    this.sockets.maxSockets = options.maxSockets ?? 1024;
+    this.resolver.policy = this.policy;
     this.closed = false;
+  }
+
+  // The addresses of a host name a policy rule names (the embedder's rule,
+  // so the guest's lookup switch does not apply).
+  _hostAddresses(name) {
+    const reply = this.channel.request({ op: 'resolve', node: name, family: 0, v4mapped: false, all: false, addrconfig: false });
+    return reply.eai ? [] : reply.addresses;
   }
 
   getImportObject() {
@@ -131,10 +146,11 @@ function toModule(wasm) {
 
 /**
  * Runs a WASI command module with socket support and returns its exit code.
- * `wasm`: bytes or a WebAssembly.Module. Options: see SocketHost.
+ * `wasm`: bytes or a WebAssembly.Module. Options: see SocketHost; unlike
+ * there, the network is denied unless `options.network` allows it.
  */
 export async function runWasi(wasm, options = {}) {
-  const host = new SocketHost(options);
+  const host = new SocketHost({ ...options, network: options.network ?? false });
   try {
     const instance = new WebAssembly.Instance(toModule(wasm), host.getImportObject());
     return host.start(instance);
