@@ -20,6 +20,7 @@
  *                                      while 3 are open, ok after one closes
  *   netprobe write-file PATH           create PATH and write to it
  *   netprobe exit N                    exit with status N
+ *   netprobe getenv NAME               the variable's value or "(unset)"
  *
  * Built by ./build.sh wasi (build/wasi/netprobe.wasm). */
 #include <arpa/inet.h>
@@ -277,6 +278,12 @@ static int exit_with(char **argv) {
   return atoi(argv[0]);
 }
 
+static int print_env(char **argv) {
+  const char *value = getenv(argv[0]);
+  printf("%s\n", value != NULL ? value : "(unset)");
+  return 0;
+}
+
 struct command {
   const char *name;
   int args;
@@ -289,6 +296,7 @@ static const struct command commands[] = {
   {"unix-connect", 1, unix_connect}, {"unix-pair", 1, unix_pair}, {"lookup", 1, lookup},
   {"reverse", 1, reverse}, {"serve", 3, serve}, {"open-many", 1, open_many},
   {"accept-limit", 0, accept_limit}, {"write-file", 1, write_file}, {"exit", 1, exit_with},
+  {"getenv", 1, print_env},
 };
 
 int main(int argc, char **argv) {
