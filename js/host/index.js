@@ -2,6 +2,7 @@
 // and stdio, the socket layer for socket descriptors and the
 // nativesockets_v1 extension, and a worker thread running Node's net, dgram
 // and dns on the guest's behalf.
+import fs from 'node:fs';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { WASI } from './wasi-module.js';
@@ -33,8 +34,31 @@ function preopenedPath(preopens) {
     }
     if (best === null) return null;
     const rest = best[0] === '.' ? normal : normal.slice(best[0].length);
-    return path.join(best[1], rest);
+    return insidePreopen(path.join(best[1], rest), best[1]);
   };
+}
+
+// `mapped` with the symlinks of its directory resolved, or null when they
+// (or a symlink it names) lead outside the preopened directory `root`.
+// A missing directory is left for bind/connect to answer ENOENT.
+function insidePreopen(mapped, root) {
+  const within = (p, top) => p === top || p.startsWith(top.endsWith(path.sep) ? top : top + path.sep);
+  let top, dir;
+  try {
+    top = fs.realpathSync(root);
+    dir = fs.realpathSync(path.dirname(mapped));
+  } catch {
+    return mapped;
+  }
+  if (!within(dir, top)) return null;
+  const real = path.join(dir, path.basename(mapped));
+  try {
+    if (!within(fs.realpathSync(real), top)) return null;
+  } catch {
+    // Nothing there yet, or a dangling symlink: where it points is not ours.
+    if (fs.lstatSync(real, { throwIfNoEntry: false })?.isSymbolicLink()) return null;
+  }
+  return real;
 }
 
 export class SocketHost {

@@ -188,6 +188,53 @@ describe('rules', () => {
   });
 });
 
+describe('unix-socket paths stay inside the preopens', () => {
+  const unixAllowed = { allow: ['unix'] };
+
+  it('a mapped path longer than sun_path is ENAMETOOLONG, and nothing is created', async () => {
+    // The preopen's own path is 100+ bytes: libuv would have cut the mapped
+    // path inside the directory's name, a sibling outside the preopen.
+    const parent = fs.mkdtempSync(path.join(scratch, 'long-'));
+    const dir = path.join(parent, 'p'.repeat(120 - parent.length));
+    fs.mkdirSync(dir);
+    const preopens = { '/s': dir };
+    expect(await outcome({ preopens, network: unixAllowed }, 'unix-bind', '/s/a.sock')).toBe('ENAMETOOLONG');
+    expect(await outcome({ preopens, network: unixAllowed }, 'unix-connect', '/s/a.sock')).toBe('ENAMETOOLONG');
+    expect(fs.readdirSync(parent)).toEqual([path.basename(dir)]);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('two guest names that would be cut to one are both refused', async () => {
+    const parent = fs.mkdtempSync(path.join(scratch, 'cut-'));
+    const preopens = { '/s': parent };
+    const room = 107 - parent.length - 1;
+    const a = `/s/${'n'.repeat(room)}`;
+    expect(await outcome({ preopens, network: unixAllowed }, 'unix-pair', a)).toBe('ok');
+    expect(await outcome({ preopens, network: unixAllowed }, 'unix-bind', `${a}-1`)).toBe('ENAMETOOLONG');
+    expect(await outcome({ preopens, network: unixAllowed }, 'unix-bind', `${a}-2`)).toBe('ENAMETOOLONG');
+  });
+
+  it('.. and symlinks out of the preopen are EACCES', async () => {
+    const dir = fs.mkdtempSync(path.join(scratch, 'link-'));
+    const outside = fs.mkdtempSync(path.join(scratch, 'outside-'));
+    fs.symlinkSync(outside, path.join(dir, 'out'));
+    fs.symlinkSync(path.join(outside, 'target.sock'), path.join(dir, 'dangling.sock'));
+    fs.writeFileSync(path.join(outside, 'file'), '');
+    fs.symlinkSync(path.join(outside, 'file'), path.join(dir, 'direct.sock'));
+    const preopens = { '/s': dir };
+    expect(await outcome({ preopens, network: unixAllowed }, 'unix-bind', '/s/out/x.sock')).toBe('EACCES');
+    expect(await outcome({ preopens, network: unixAllowed }, 'unix-bind', '/s/../x.sock')).toBe('EACCES');
+    expect(await outcome({ preopens, network: unixAllowed }, 'unix-connect', '/s/direct.sock')).toBe('EACCES');
+    expect(await outcome({ preopens, network: unixAllowed }, 'unix-connect', '/s/dangling.sock')).toBe('EACCES');
+    expect(await outcome({ preopens, network: unixAllowed }, 'unix-bind', '/s/dangling.sock')).toBe('EACCES');
+    expect(fs.readdirSync(outside)).toEqual(['file']);
+    // a symlink that stays inside is followed
+    fs.mkdirSync(path.join(dir, 'in'));
+    fs.symlinkSync(path.join(dir, 'in'), path.join(dir, 'alias'));
+    expect(await outcome({ preopens, network: unixAllowed }, 'unix-pair', '/s/alias/y.sock')).toBe('ok');
+  });
+});
+
 describe('name lookups are a switch of their own', () => {
   it('lookup: false fails names, not literals; reverse lookups stay numeric', async () => {
     const off = { network: { lookup: false } };

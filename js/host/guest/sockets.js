@@ -29,6 +29,7 @@ const DIRECT_RETRY_MS = 0.2;
 const DIRECT_RETRY_GAP_MS = 0.01;
 
 export const STREAM = 1;
+const UNIX_PATH_MAX = 107;
 export const DGRAM = 2;
 
 // Option names of the ABI → the socket's option record.
@@ -150,6 +151,9 @@ export class SocketLayer {
     if (addr.family === AF_UNIX) {
       const path = this.unixPath(addr.path);
       if (path === null) return { errno: E.ACCES };
+      // libuv cuts what does not fit sun_path (108 bytes with the NUL):
+      // the cut path would be another file, perhaps outside the preopens.
+      if (Buffer.byteLength(path) > UNIX_PATH_MAX) return { errno: E.NAMETOOLONG };
       return { addr: { ...addr, path } };
     }
     return { addr };
