@@ -15,9 +15,10 @@ import { SocketLayer } from './guest/sockets.js';
 import { Resolver } from './guest/resolver.js';
 import { preview1Imports } from './guest/preview1.js';
 import { extensionImports, MODULE } from './guest/extension.js';
-import { networkPolicy } from './policy.js';
+import { networkPolicy, socketLimit } from './policy.js';
 
 export { MODULE as EXTENSION_MODULE };
+export { NetworkPolicy, PolicyError } from './policy.js';
 
 // A guest's unix-socket path → a host path, through the preopened
 // directories (the guest reaches nothing it was not given), or null.
@@ -72,6 +73,9 @@ export class SocketHost {
    * @param options.maxSockets sockets the guest may hold at once (1024)
    */
   constructor(options = {}) {
+    // First: a bad policy throws before a worker is started.
+    this.policy = networkPolicy(options.network, true, (name) => this._hostAddresses(name));
+    const maxSockets = socketLimit(options.maxSockets, 1024);
     const preopens = options.preopens ?? {};
     this.wasi = new WASI({
       version: 'preview1',
@@ -102,9 +106,8 @@ export class SocketHost {
     const unixPath = options.unixPaths === 'host' ? (p) => p : preopenedPath(preopens);
     this.sockets = new SocketLayer(this.channel, unixPath);
     this.resolver = new Resolver(this.channel, this.databases);
-    this.policy = networkPolicy(options.network, true, (name) => this._hostAddresses(name));
     this.sockets.policy = this.policy;
-    this.sockets.maxSockets = options.maxSockets ?? 1024;
+    this.sockets.maxSockets = maxSockets;
     this.resolver.policy = this.policy;
     this.closed = false;
   }

@@ -257,3 +257,12 @@ export function networkPolicy(spec, fallback, resolveName) {
   if (spec instanceof NetworkPolicy) return spec;
   return new NetworkPolicy(spec === undefined ? fallback : spec, resolveName);
 }
+
+/** The maxSockets option: an integer from 1 to 65536, else a RangeError. */
+export function socketLimit(value, fallback) {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > 65536) {
+    throw new RangeError(`maxSockets must be an integer from 1 to 65536, not ${String(value)}`);
+  }
+  return value;
+}

@@ -164,6 +164,13 @@ describe('the JS API', () => {
     ns.close(server);
   });
 
+  it('bad options throw when the host is made', () => {
+    expect(() => ns.init({ maxSockets: 0 })).toThrow(RangeError);
+    expect(() => ns.init({ maxSockets: 1.5 })).toThrow(RangeError);
+    expect(() => ns.init({ network: { allow: ['no such rule'] } })).toThrow(PolicyError);
+    expect(() => ns.init({ network: 'everything' })).toThrow(PolicyError);
+  });
+
   it('maxSockets: socket() past the limit is EMFILE', () => {
     ns.init({ maxSockets: 2 });
     const a = ns.createNativeSocket(ns.AF_INET, ns.SOCK_STREAM);
