@@ -29,8 +29,9 @@ const DIRECT_RETRY_MS = 0.2;
 const DIRECT_RETRY_GAP_MS = 0.01;
 
 export const STREAM = 1;
-const UNIX_PATH_MAX = 107;
 export const DGRAM = 2;
+// sun_path holds 108 bytes with the NUL.
+const UNIX_PATH_MAX = 107;
 
 // Option names of the ABI → the socket's option record.
 const SOCKET_OPTIONS = {
