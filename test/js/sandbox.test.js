@@ -4,7 +4,7 @@
 // test/js/guests/netprobe.c (build/wasi/netprobe.wasm): one operation per
 // run, its outcome printed as one line.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -317,4 +317,55 @@ function runChild(args) {
     child.stderr.on('data', (d) => { err += d; });
     child.on('exit', (code) => resolve({ code, out, err }));
   });
+}
+
+// The Emscripten host is the same SocketHost: the probe built with emcc
+// takes the policy through Module['nativesocketsOptions']. Needs emcc and
+// the Emscripten libraries (./build.sh emscripten); skipped without them.
+const emLib = path.join(root, 'emscripten/lib/libnativesockets_emscripten.a');
+const emReady = fs.existsSync(emLib) && spawnSyncOk('emcc', ['--version']);
+describe.skipIf(!emReady)('the Emscripten host (needs ./build.sh emscripten and emcc)', () => {
+  let script;
+  let dir;
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(root, 'build/emscripten-probe-'));
+    fs.writeFileSync(path.join(dir, 'package.json'), '{ "type": "commonjs" }');
+    const pre = path.join(dir, 'pre.js');
+    fs.writeFileSync(pre, [
+      `Module['nativesocketsHost'] = ${JSON.stringify(new URL('../../js/host/emscripten.js', import.meta.url).href)};`,
+      "Module['nativesocketsOptions'] = JSON.parse(process.env.NETPROBE_OPTIONS || '{}');",
+    ].join('\n'));
+    script = path.join(dir, 'netprobe.js');
+    const built = spawnSync('emcc', [
+      '-std=c99', '-D_POSIX_C_SOURCE=200809L', '-O2', '-Iemscripten/include', 'test/js/guests/netprobe.c',
+      '-Lemscripten/lib', '-lnativesockets_emscripten', '--js-library', 'emscripten/library_nativesockets.js',
+      '-sALLOW_MEMORY_GROWTH=1', '-sEXIT_RUNTIME=1', '-sNODERAWFS=1', '--pre-js', pre, '-o', script,
+    ], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });
+    if (built.status !== 0) throw new Error(`emcc failed: ${built.stderr}`);
+  }, 180_000);
+
+  const em = (options, ...args) => {
+    const r = spawnSync(process.execPath, [script, ...args], {
+      encoding: 'utf8', timeout: 60_000, env: { ...process.env, NETPROBE_OPTIONS: JSON.stringify(options) },
+    });
+    return r.stdout.trim();
+  };
+
+  it('allows everything by default, and obeys rules, lookups and maxSockets', () => {
+    expect(em({}, 'tcp-bind', '127.0.0.2', '0')).toMatch(/^ok \d+$/);
+    expect(em({ network: { allow: ['127.0.0.1'] } }, 'tcp-bind', '127.0.0.2', '0')).toBe('EACCES');
+    expect(em({ network: { allow: ['127.0.0.1'] } }, 'tcp-bind', '127.0.0.1', '0')).toMatch(/^ok \d+$/);
+    expect(em({ network: false }, 'udp-send', '127.0.0.1', '9')).toBe('EACCES');
+    expect(em({ network: { lookup: false } }, 'lookup', 'localhost')).toBe('EAI_FAIL');
+    expect(em({ maxSockets: 5 }, 'open-many', '10')).toBe('opened 5 EMFILE');
+  });
+});
+
+function spawnSyncOk(command, args) {
+  try {
+    return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+  } catch {
+    return false;
+  }
 }

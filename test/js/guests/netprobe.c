@@ -49,7 +49,9 @@ static const char *errno_name(int e) {
     case EAGAIN: return "EAGAIN";
     case ENETDOWN: return "ENETDOWN";
     case ENOTDIR: return "ENOTDIR";
+#ifdef ENOTCAPABLE /* WASI's "not in a preopen" */
     case ENOTCAPABLE: return "ENOTCAPABLE";
+#endif
     default: return "OTHER";
   }
 }
