@@ -113,5 +113,5 @@ build_wasi() {
   link_wasi_reactor
   build_wasi_programs
   say "build.sh: wasm/nativesockets.wasm ($(wc -c < wasm/nativesockets.wasm) bytes), wasm/lib, wasm/include"
-  say "build.sh: build/wasi/{test-c,posix-echo,hostile,demo}.wasm"
+  say "build.sh: build/wasi/{test-c,posix-echo,netprobe,hostile,demo}.wasm"
 }
