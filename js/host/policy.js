@@ -91,7 +91,7 @@ export function parseRule(rule) {
     return { ops, kind: 'unix', path: path.posix.normalize(p) };
   }
   if (text === '*' || text.startsWith('*:')) {
-    return { ops, kind: 'ip', list: anyIp(), ports: parsePorts(text.slice(2) || undefined, rule) };
+    return { ops, kind: 'ip', list: anyIp(), ports: parsePorts(text === '*' ? undefined : text.slice(2), rule) };
   }
   if (text.startsWith('[')) {
     const close = text.indexOf(']');
