@@ -98,7 +98,7 @@ export function parseRule(rule) {
     if (close < 0) throw ruleError(rule, 'missing "]"');
     const rest = text.slice(close + 1);
     if (rest !== '' && !rest.startsWith(':')) throw ruleError(rule, 'expected ":PORTS" after "]"');
-    return { ops, kind: 'ip', list: subnet(text.slice(1, close), 'ipv6', rule), ports: parsePorts(rest.slice(1) || undefined, rule) };
+    return { ops, kind: 'ip', list: subnet(text.slice(1, close), 'ipv6', rule), ports: parsePorts(rest === '' ? undefined : rest.slice(1), rule) };
   }
   if ((text.match(/:/g) ?? []).length >= 2) {
     return { ops, kind: 'ip', list: subnet(text, 'ipv6', rule), ports: null };

@@ -37,7 +37,7 @@ describe('rule syntax', () => {
 
   it.each([
     '', '1.2.3', '300.0.0.1', '127.0.0.1/33', '[::1', '[::1]x', '[::1/129]', '*:70000', '*:9-1',
-    '*:http', '*:', 'localhost:', 'a host', 'unix:', 'connect+bogus:*', 'host:1:2',
+    '*:http', '*:', 'localhost:', '[::1]:', 'a host', 'unix:', 'connect+bogus:*', 'host:1:2',
   ])('%j is refused with a message', (text) => {
     expect(() => parseRule(text)).toThrow(PolicyError);
   });
