@@ -65,7 +65,10 @@ function readWasm(where) {
   }
 }
 
-/** Instantiates the module (once). options.wasm: path, URL, bytes or Module. */
+/**
+ * Instantiates the module (once). options.wasm: path, URL, bytes or Module;
+ * options.network: a network policy (docs/sandbox.md); options.maxSockets.
+ */
 export function load(options = {}) {
   if (state !== null) {
     if (options.wasm !== undefined) {
@@ -74,7 +77,11 @@ export function load(options = {}) {
     return state;
   }
   const module = compile(options.wasm);
-  const { exports, host } = instantiateReactor(module, nullStdio());
+  // The JS API is the embedder's own code: everything is allowed unless
+  // options.network says otherwise (js/host/policy.js).
+  const { exports, host } = instantiateReactor(module, {
+    ...nullStdio(), network: options.network, maxSockets: options.maxSockets ?? 16384,
+  });
   const missing = REQUIRED.filter((name) => !(name in exports));
   if (missing.length > 0) {
     host.close();

@@ -71,6 +71,15 @@ link_test_runner() {
   $CC $flags "$@" "${OBJECTS[@]}" -lpthread -o "$out"
 }
 
+# A fresh /tmp and an /etc holding copies of the databases, for a guest
+# that must not see (or write) the real ones.
+wasi_run_dirs() {
+  WASI_RUN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nativesockets-wasi-XXXXXX")
+  WASI_RUN_ETC="$WASI_RUN_TMP.etc"
+  mkdir -p "$WASI_RUN_ETC"
+  cp /etc/hosts /etc/services /etc/protocols "$WASI_RUN_ETC"/ 2>/dev/null || true
+}
+
 # The C runner's arguments for the filter given to `test`, if any.
 c_filter_args() {
   [[ -n ${TEST_FILTER:-} ]] && printf '%s\n' "$TEST_FILTER"
@@ -156,10 +165,14 @@ test_constants() {
 test_wasi() {
   build_wasi
   ensure_node
-  run_suite "c wasi (node host)" run_c_suite_resumable 120 \
-    node js/host/run-wasi.js "$WASI_OUT/test-c.wasm"
-  run_suite "runner self-test wasi" runner_self_test --resumed \
-    node js/host/run-wasi.js "$WASI_OUT/test-c.wasm"
+  # The suite needs the network, name lookups, a writable /tmp and, as the
+  # oracle of its resolver tests, copies of the system databases as /etc.
+  wasi_run_dirs
+  local run=(node js/host/run-wasi.js --allow-net --allow-lookup
+    --dir "$WASI_RUN_TMP::/tmp" --dir "$WASI_RUN_ETC::/etc" "$WASI_OUT/test-c.wasm")
+  run_suite "c wasi (node host)" run_c_suite_resumable 120 "${run[@]}"
+  run_suite "runner self-test wasi" runner_self_test --resumed "${run[@]}"
+  rm -rf "$WASI_RUN_TMP" "$WASI_RUN_ETC"
 }
 
 test_js() {
@@ -286,7 +299,7 @@ cmd_demo() {
   ensure_node
   say ""
   say "==== the same demo.c built for wasm32-wasi, run by the Node host"
-  node js/host/run-wasi.js "$WASI_OUT/demo.wasm"
+  node js/host/run-wasi.js --allow-net --allow-lookup "$WASI_OUT/demo.wasm"
   say ""
   say "==== the JS API (npm package) on wasm/nativesockets.wasm"
   node examples/demo.mjs
