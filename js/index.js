@@ -13,9 +13,12 @@ import {
 import { NativeSocketsError } from './errors.js';
 import {
   MAX_IO, boolArg, bytes, call, check, cstring, dataArg, errNameOf, i32, int32,
-  integer, lengthArg, libraryError, load, loaded, portArg, socketArg, strerrorOf, stringArg,
+  integer, intoArg, lengthArg, scratch, libraryError, load, loaded, portArg, socketArg, strerrorOf, stringArg,
   timeoutArg, typeError, u32, uint32, unload, view,
 } from './runtime.js';
+import {
+  AI, SOCKADDR_MAX, addressArgs, detailOf, sockaddrFor, sockaddrToObject,
+} from './addresses.js';
 
 export { runWasi } from './host/index.js';
 export {
@@ -37,9 +40,6 @@ export const {
 /** The native constants as one object. */
 export const constants = native;
 
-// Layouts on wasm32 (4-byte pointers and size_t).
-const AI = { family: 4, socktype: 8, protocol: 12, addrlen: 16, addr: 20, canonname: 24, next: 28 };
-const SOCKADDR_MAX = 256; // more than any sockaddr of the target (sockaddr_un: 110)
 const MAX_SELECT = 65536;
 
 // ---- the module ----------------------------------------------------------
@@ -164,76 +164,6 @@ export function inetNtoa(sAddr) {
 
 // ---- addresses -----------------------------------------------------------
 
-function isPlainObject(v) {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
-}
-
-// (addr) or (address, port) → { address, port } | { path }.
-function addressArgs(a, b, name = 'address') {
-  if (isPlainObject(a)) {
-    if (a.path !== undefined) return { path: stringArg(`${name}.path`, a.path) };
-    const out = {};
-    if (a.address !== undefined) out.address = stringArg(`${name}.address`, a.address);
-    out.port = a.port === undefined ? 0 : portArg(a.port, `${name}.port`);
-    return out;
-  }
-  if (typeof a === 'string') return { address: stringArg(name, a), port: b === undefined ? 0 : portArg(b) };
-  throw typeError(name, 'an object { address, port } or { path }, or an address string', a);
-}
-
-function detailOf(spec) {
-  if (spec.path !== undefined) return { detail: spec.path, path: spec.path };
-  return { detail: `${spec.address}:${spec.port}`, address: spec.address, port: spec.port };
-}
-
-// A sockaddr for `spec` in guest memory, resolved for the socket's family.
-function sockaddrFor(x, f, sock, spec, syscall, wildcard = false) {
-  if (spec.path !== undefined) {
-    if (spec.path.length === 0) throw typeError('path', 'a non-empty string', spec.path);
-    const out = f.zeroed(SOCKADDR_MAX);
-    const len = f.zeroed(4);
-    check(x.ns_make_unix_addr(f.cstr(spec.path), out, len), syscall, () => detailOf(spec));
-    return { ptr: out, len: u32(x, len) };
-  }
-  const domainOut = f.zeroed(4);
-  check(x.ns_get_sock_domain(sock, domainOut), syscall);
-  const domain = i32(x, domainOut);
-  if (domain === AF_UNIX) {
-    throw typeError('address', 'an object { path } for a unix socket', spec);
-  }
-  if (spec.address === undefined) {
-    if (!wildcard) throw typeError('address', 'a string', spec.address);
-    spec.address = domain === AF_INET6 ? '::' : '0.0.0.0';
-  }
-  const list = f.zeroed(4);
-  check(
-    x.ns_get_addr_info(f.cstr(spec.address), spec.port, domain, SOCK_STREAM, IPPROTO_TCP, list),
-    'getaddrinfo', { detail: spec.address, hostname: spec.address },
-  );
-  const ai = u32(x, list);
-  f.defer(() => x.ns_free_addr_info(ai));
-  if (ai === 0) throw libraryError(ErrorCode.EAI_NONAME, 'getaddrinfo', { detail: spec.address, hostname: spec.address });
-  return { ptr: u32(x, ai + AI.addr), len: u32(x, ai + AI.addrlen) };
-}
-
-// An address in guest memory → { family, address, port } | { family, path }.
-function sockaddrToObject(x, f, ptr, len) {
-  if (len < 2) return {};
-  const familyNative = view(x).getUint16(ptr, true);
-  const domainOut = f.zeroed(4);
-  const family = x.ns_to_known_domain(familyNative, domainOut) ? i32(x, domainOut) : familyNative;
-  if (family === AF_UNIX) {
-    return { family, path: len > 2 ? cstring(x, ptr + 2, len - 2) : '' };
-  }
-  const text = f.alloc(ADDRSTRLEN);
-  if (x.ns_get_addr_string(ptr, text, ADDRSTRLEN) < 0) return { family };
-  let address = cstring(x, text);
-  // ns_get_addr_string prints v4-mapped IPv6 as a dotted quad; keep the family visible.
-  if (family === AF_INET6 && !address.includes(':')) address = `::ffff:${address}`;
-  const mem = bytes(x);
-  return { family, address, port: (mem[ptr + 2] << 8) | mem[ptr + 3] };
-}
-
 /** Text of an address (Nim's getAddrString): v4-mapped IPv6 prints as a dotted quad, unix as "unix". */
 export function getAddrString(addr) {
   const spec = typeof addr === 'string' ? { address: stringArg('address', addr), port: 0 } : addressArgs(addr);
@@ -258,6 +188,20 @@ export function getAddrString(addr) {
 
 // ---- sockets -------------------------------------------------------------
 
+// The JS API remembers which sockets are non-blocking (setBlocking, FIONBIO),
+// because nativesockets/promises switches a blocking socket to non-blocking
+// for the moment of each attempt and must leave the caller's mode as it was.
+function noteBlocking(s, sock, blocking) {
+  if (blocking) s.nonBlocking.delete(sock);
+  else s.nonBlocking.add(sock);
+}
+
+// A new descriptor starts blocking (its number may be a closed one's).
+function fresh(sock) {
+  loaded()?.nonBlocking.delete(sock);
+  return sock;
+}
+
 function defaultProtocol(domain, sockType) {
   if (domain === AF_UNIX) return IPPROTO_IP;
   if (sockType === SOCK_DGRAM) return IPPROTO_UDP;
@@ -277,7 +221,7 @@ export function createNativeSocket(domain = AF_INET, sockType = SOCK_STREAM, pro
   return call((x, f) => {
     const out = f.alloc(4);
     check(x.ns_create_native_socket(domain, sockType, protocol, inheritable ? 1 : 0, out), 'socket');
-    return i32(x, out);
+    return fresh(i32(x, out));
   });
 }
 
@@ -290,16 +234,17 @@ export function createNativeSocketRaw(domain, sockType, protocol = 0, inheritabl
   return call((x, f) => {
     const out = f.alloc(4);
     check(x.ns_create_native_socket_raw(domain, sockType, protocol, inheritable ? 1 : 0, out), 'socket');
-    return i32(x, out);
+    return fresh(i32(x, out));
   });
 }
 
 /** Closes a socket; a bad one is EBADF, a descriptor that is not a socket ENOTSOCK. */
 export function close(sock) {
   socketArg(sock);
-  call((x, f) => {
+  call((x, f, s) => {
     // Only sockets: the instance's other descriptors (stdio) stay open.
     if (x.ns_get_sock_domain(sock, f.zeroed(4)) === ErrorCode.ENOTSOCK) check(ErrorCode.ENOTSOCK, 'close');
+    s.nonBlocking.delete(sock);
     check(x.ns_close(sock), 'close');
   });
 }
@@ -313,7 +258,10 @@ export function setInheritable(sock, inheritable) {
 export function setBlocking(sock, blocking) {
   socketArg(sock);
   boolArg('blocking', blocking);
-  call((x) => check(x.ns_set_blocking(sock, blocking ? 1 : 0), 'setBlocking'));
+  call((x, f, s) => {
+    check(x.ns_set_blocking(sock, blocking ? 1 : 0), 'setBlocking');
+    noteBlocking(s, sock, blocking);
+  });
 }
 
 /**
@@ -356,7 +304,7 @@ export function accept(server, inheritable = false) {
     const client = f.alloc(4);
     const addr = f.zeroed(ADDRSTRLEN);
     check(x.ns_accept(server, inheritable ? 1 : 0, client, addr, ADDRSTRLEN), 'accept');
-    return { socket: i32(x, client), address: cstring(x, addr) };
+    return { socket: fresh(i32(x, client)), address: cstring(x, addr) };
   });
 }
 
@@ -385,6 +333,22 @@ export function recv(sock, length = 65536, flags = 0) {
     const n = check(x.ns_recv(sock, buf, length, flags), 'recv');
     return Buffer.from(bytes(x).subarray(buf, buf + n));
   });
+}
+
+/**
+ * Receives into `buffer` (a Buffer, any TypedArray, DataView or
+ * ArrayBuffer: at most its byteLength bytes); returns the bytes received, 0
+ * at end of stream. For callers that reuse one buffer: no allocation.
+ */
+export function recvInto(sock, buffer, flags = 0) {
+  socketArg(sock);
+  const dst = intoArg(buffer);
+  int32('flags', flags);
+  const s = load();
+  const p = scratch(s, dst.byteLength, 'recv');
+  const n = check(s.x.ns_recv(sock, p, dst.byteLength, flags), 'recv');
+  if (n > 0) dst.set(bytes(s.x).subarray(p, p + n));
+  return n;
 }
 
 /** Sends a datagram to (sock, data, { address, port } | { path }, flags) or (sock, data, address, port, flags). */
@@ -454,10 +418,11 @@ export function ioctlsocket(sock, request, arg = 0) {
   socketArg(sock);
   uint32('request', request);
   uint32('arg', arg);
-  return call((x, f) => {
+  return call((x, f, s) => {
     const p = f.alloc(4);
     view(x).setUint32(p, arg, true);
     check(x.ns_ioctl(sock, request, p), 'ioctl');
+    if (request === FIONBIO) noteBlocking(s, sock, arg === 0);
     return u32(x, p);
   });
 }
