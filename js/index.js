@@ -1,3 +1,4 @@
+/* @ts-self-types="./index.d.ts" */
 // nativesockets for Node: Nim's std/nativesockets API in JS, executed by the
 // C library compiled to wasm32-wasi (wasm/nativesockets.wasm) under the host
 // in ./host/, which gives it real sockets.

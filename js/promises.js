@@ -1,3 +1,4 @@
+/* @ts-self-types="./promises.d.ts" */
 // nativesockets/promises: the JS API's calls that can wait, returning
 // promises, as node:fs/promises is to node:fs. The same names, arguments,
 // results and errors as the blocking API (js/index.js), and the same C
