@@ -4,7 +4,7 @@
 // and dns on the guest's behalf.
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { WASI, initializeReactor } from './wasi-module.js';
+import { WASI } from './wasi-module.js';
 import { GuestChannel } from './channel.js';
 import { CONTROL_BYTES, C_EVENT } from './layout.js';
 import { GuestMemory } from './memory.js';
@@ -96,7 +96,7 @@ export class SocketHost {
   /** Prepares a reactor module (its _initialize). */
   initialize(instance) {
     this.memory.attach(instance.exports.memory);
-    initializeReactor(this.wasi, instance);
+    this.wasi.initialize(instance);
   }
 
   /** The counter the worker bumps on every socket change, to wait on without
