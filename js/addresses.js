@@ -2,8 +2,9 @@
 // ({ address, port }, (address, port) or { path }), sockaddrs in guest
 // memory, and the address records the calls return. Internal.
 import { ADDRSTRLEN, Domain, ErrorCode, Protocol, SockType } from './constants.js';
+import { isIP } from 'node:net';
 import {
-  bytes, check, cstring, i32, libraryError, portArg, stringArg, typeError, u32, view,
+  Frame, bytes, check, cstring, i32, libraryError, onUnload, portArg, scratch, stringArg, typeError, u32, view,
 } from './runtime.js';
 
 const { AF_UNIX, AF_INET6 } = Domain;
@@ -66,10 +67,62 @@ export function sockaddrFor(x, f, sock, spec, syscall, wildcard = false) {
   return { ptr: u32(x, ai + AI.addr), len: u32(x, ai + AI.addrlen) };
 }
 
+/** The socket's Domain, through guest scratch memory. */
+export function sockDomain(s, sock, syscall) {
+  const out = scratch(s, 4, syscall);
+  check(s.x.ns_get_sock_domain(sock, out), syscall);
+  return i32(s.x, out);
+}
+
+// The sockaddrs of numeric addresses, by socket family, port and address:
+// getaddrinfo's answer for a numeric address never changes, so the JS API
+// keeps the bytes and skips the library's lookup and allocations next time.
+const numericSockaddrs = new Map();
+const NUMERIC_SOCKADDRS_MAX = 1024;
+onUnload(() => numericSockaddrs.clear());
+
+/** The bytes of the sockaddr sockaddrFor makes for `spec` (a copy, cached for numeric addresses). */
+export function sockaddrBytes(s, sock, spec, syscall, wildcard = false) {
+  let key;
+  if (spec.path === undefined && spec.address !== undefined && isIP(spec.address)) {
+    key = `${sockDomain(s, sock, syscall)} ${spec.port} ${spec.address}`;
+    const known = numericSockaddrs.get(key);
+    if (known !== undefined) return known;
+  }
+  const f = new Frame(s.x);
+  try {
+    const { ptr, len } = sockaddrFor(s.x, f, sock, spec, syscall, wildcard);
+    const copy = bytes(s.x).slice(ptr, ptr + len);
+    if (key !== undefined) {
+      if (numericSockaddrs.size >= NUMERIC_SOCKADDRS_MAX) numericSockaddrs.clear();
+      numericSockaddrs.set(key, copy);
+    }
+    return copy;
+  } finally {
+    f.release();
+  }
+}
+
+// The target's AF_INET, from the library (once per instance).
+let inetOf = { x: null, family: -1 };
+function nativeInet(x) {
+  if (inetOf.x !== x) inetOf = { x, family: x.ns_domain_to_int(Domain.AF_INET) };
+  return inetOf.family;
+}
+
 // An address in guest memory → { family, address, port } | { family, path }.
 export function sockaddrToObject(x, f, ptr, len) {
   if (len < 2) return {};
   const familyNative = view(x).getUint16(ptr, true);
+  if (familyNative === nativeInet(x) && len >= 8) {
+    // sockaddr_in: the dotted quad is what ns_get_addr_string prints.
+    const m = bytes(x);
+    return {
+      family: Domain.AF_INET,
+      address: `${m[ptr + 4]}.${m[ptr + 5]}.${m[ptr + 6]}.${m[ptr + 7]}`,
+      port: (m[ptr + 2] << 8) | m[ptr + 3],
+    };
+  }
   const domainOut = f.zeroed(4);
   const family = x.ns_to_known_domain(familyNative, domainOut) ? i32(x, domainOut) : familyNative;
   if (family === AF_UNIX) {

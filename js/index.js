@@ -18,8 +18,9 @@ import {
   timeoutArg, typeError, u32, uint32, unload, view,
 } from './runtime.js';
 import {
-  AI, SOCKADDR_MAX, addressArgs, detailOf, sockaddrFor, sockaddrToObject,
+  AI, SOCKADDR_MAX, addressArgs, detailOf, sockDomain, sockaddrBytes, sockaddrFor, sockaddrToObject,
 } from './addresses.js';
+import { selectSockets } from './readiness.js';
 
 export { runWasi } from './host/index.js';
 export {
@@ -219,11 +220,10 @@ export function createNativeSocket(domain = AF_INET, sockType = SOCK_STREAM, pro
   int32('sockType', sockType);
   protocol = protocol === undefined ? defaultProtocol(domain, sockType) : int32('protocol', protocol);
   boolArg('inheritable', inheritable);
-  return call((x, f) => {
-    const out = f.alloc(4);
-    check(x.ns_create_native_socket(domain, sockType, protocol, inheritable ? 1 : 0, out), 'socket');
-    return fresh(i32(x, out));
-  });
+  const { x } = load();
+  const out = scratch(loaded(), 4, 'socket');
+  check(x.ns_create_native_socket(domain, sockType, protocol, inheritable ? 1 : 0, out), 'socket');
+  return fresh(i32(x, out));
 }
 
 /** createNativeSocket with native AF_* / SOCK_* / IPPROTO_* numbers. */
@@ -242,12 +242,11 @@ export function createNativeSocketRaw(domain, sockType, protocol = 0, inheritabl
 /** Closes a socket; a bad one is EBADF, a descriptor that is not a socket ENOTSOCK. */
 export function close(sock) {
   socketArg(sock);
-  call((x, f, s) => {
-    // Only sockets: the instance's other descriptors (stdio) stay open.
-    if (x.ns_get_sock_domain(sock, f.zeroed(4)) === ErrorCode.ENOTSOCK) check(ErrorCode.ENOTSOCK, 'close');
-    s.nonBlocking.delete(sock);
-    check(x.ns_close(sock), 'close');
-  });
+  const s = load();
+  // Only sockets: the instance's other descriptors (stdio) stay open.
+  if (s.x.ns_get_sock_domain(sock, scratch(s, 4, 'close')) === ErrorCode.ENOTSOCK) check(ErrorCode.ENOTSOCK, 'close');
+  s.nonBlocking.delete(sock);
+  check(s.x.ns_close(sock), 'close');
 }
 
 export function setInheritable(sock, inheritable) {
@@ -291,22 +290,23 @@ export function listen(sock, backlog = SOMAXCONN) {
 export function connect(sock, addr, port) {
   socketArg(sock);
   const spec = addressArgs(addr, port);
-  call((x, f) => {
-    const { ptr, len } = sockaddrFor(x, f, sock, spec, 'connect');
-    check(x.ns_connect(sock, ptr, len), 'connect', () => detailOf(spec));
-  });
+  const s = load();
+  const target = sockaddrBytes(s, sock, spec, 'connect');
+  const p = scratch(s, target.length, 'connect');
+  bytes(s.x).set(target, p);
+  check(s.x.ns_connect(sock, p, target.length), 'connect', () => detailOf(spec));
 }
 
 /** Accepts a connection: { socket, address } (address: peer text, "unix" for unix peers). */
 export function accept(server, inheritable = false) {
   socketArg(server, 'server');
   boolArg('inheritable', inheritable);
-  return call((x, f) => {
-    const client = f.alloc(4);
-    const addr = f.zeroed(ADDRSTRLEN);
-    check(x.ns_accept(server, inheritable ? 1 : 0, client, addr, ADDRSTRLEN), 'accept');
-    return { socket: fresh(i32(x, client)), address: cstring(x, addr) };
-  });
+  const s = load();
+  const client = scratch(s, 4 + ADDRSTRLEN, 'accept');
+  const addr = client + 4;
+  bytes(s.x).fill(0, addr, addr + ADDRSTRLEN);
+  check(s.x.ns_accept(server, inheritable ? 1 : 0, client, addr, ADDRSTRLEN), 'accept');
+  return { socket: fresh(i32(s.x, client)), address: cstring(s.x, addr) };
 }
 
 /** shutdown(2): how is SHUT_RD, SHUT_WR or SHUT_RDWR. */
@@ -321,7 +321,10 @@ export function send(sock, data, flags = 0) {
   socketArg(sock);
   const u8 = dataArg(data);
   int32('flags', flags);
-  return call((x, f) => check(x.ns_send(sock, f.data(u8), u8.byteLength, flags), 'send'));
+  const s = load();
+  const p = scratch(s, u8.byteLength, 'send');
+  bytes(s.x).set(u8, p);
+  return check(s.x.ns_send(sock, p, u8.byteLength, flags), 'send');
 }
 
 /** Receives up to `length` bytes: a Buffer, empty at end of stream. */
@@ -329,11 +332,10 @@ export function recv(sock, length = 65536, flags = 0) {
   socketArg(sock);
   lengthArg(length);
   int32('flags', flags);
-  return call((x, f) => {
-    const buf = f.alloc(length);
-    const n = check(x.ns_recv(sock, buf, length, flags), 'recv');
-    return Buffer.from(bytes(x).subarray(buf, buf + n));
-  });
+  const s = load();
+  const p = scratch(s, length, 'recv');
+  const n = check(s.x.ns_recv(sock, p, length, flags), 'recv');
+  return Buffer.from(bytes(s.x).subarray(p, p + n));
 }
 
 /**
@@ -366,10 +368,14 @@ export function sendTo(sock, data, addr, portOrFlags, maybeFlags) {
     flags = portOrFlags ?? 0;
   }
   int32('flags', flags);
-  return call((x, f) => {
-    const { ptr, len } = sockaddrFor(x, f, sock, spec, 'sendto');
-    return check(x.ns_sendto(sock, f.data(u8), u8.byteLength, flags, ptr, len), 'sendto', () => detailOf(spec));
-  });
+  const s = load();
+  const target = sockaddrBytes(s, sock, spec, 'sendto');
+  const to = scratch(s, SOCKADDR_MAX + u8.byteLength, 'sendto');
+  const payload = to + SOCKADDR_MAX;
+  const mem = bytes(s.x);
+  mem.set(target, to);
+  mem.set(u8, payload);
+  return check(s.x.ns_sendto(sock, payload, u8.byteLength, flags, to, target.length), 'sendto', () => detailOf(spec));
 }
 
 /** Receives a datagram: { data, family, address, port } ({ data, family, path } from unix peers). */
@@ -377,15 +383,15 @@ export function recvFrom(sock, length = 65536, flags = 0) {
   socketArg(sock);
   lengthArg(length);
   int32('flags', flags);
-  return call((x, f) => {
-    const buf = f.alloc(length);
-    const from = f.zeroed(SOCKADDR_MAX);
-    const fromLen = f.alloc(4);
-    view(x).setUint32(fromLen, SOCKADDR_MAX, true);
-    const n = check(x.ns_recvfrom(sock, buf, length, flags, from, fromLen), 'recvfrom');
-    const data = Buffer.from(bytes(x).subarray(buf, buf + n));
-    return { data, ...sockaddrToObject(x, f, from, Math.min(u32(x, fromLen), SOCKADDR_MAX)) };
-  });
+  const s = load();
+  const from = scratch(s, SOCKADDR_MAX + 4 + length, 'recvfrom');
+  const fromLen = from + SOCKADDR_MAX;
+  const buf = fromLen + 4;
+  bytes(s.x).fill(0, from, from + SOCKADDR_MAX);
+  view(s.x).setUint32(fromLen, SOCKADDR_MAX, true);
+  const n = check(s.x.ns_recvfrom(sock, buf, length, flags, from, fromLen), 'recvfrom');
+  const data = Buffer.from(bytes(s.x).subarray(buf, buf + n));
+  return { data, ...call((x, f) => sockaddrToObject(x, f, from, Math.min(u32(x, fromLen), SOCKADDR_MAX))) };
 }
 
 export { sendTo as sendto, recvFrom as recvfrom };
@@ -395,11 +401,10 @@ export function getSockOptInt(sock, level, optname) {
   socketArg(sock);
   int32('level', level);
   int32('optname', optname);
-  return call((x, f) => {
-    const out = f.zeroed(4);
-    check(x.ns_get_sock_opt_int(sock, level, optname, out), 'getsockopt');
-    return i32(x, out);
-  });
+  const s = load();
+  const out = scratch(s, 4, 'getsockopt');
+  check(s.x.ns_get_sock_opt_int(sock, level, optname, out), 'getsockopt');
+  return i32(s.x, out);
 }
 
 export function setSockOptInt(sock, level, optname, value) {
@@ -433,19 +438,7 @@ function selectImpl(socks, timeout, write) {
   if (socks.length > MAX_SELECT) throw new RangeError(`selectRead/selectWrite take at most ${MAX_SELECT} sockets`);
   socks.forEach((s, i) => socketArg(s, `socks[${i}]`));
   timeoutArg(timeout);
-  const ready = call((x, f) => {
-    const arr = f.alloc(4 * socks.length);
-    const dv = view(x);
-    socks.forEach((s, i) => dv.setInt32(arr + 4 * i, s, true));
-    const count = f.alloc(4);
-    view(x).setUint32(count, socks.length, true);
-    const fn = write ? x.ns_select_write : x.ns_select_read;
-    check(fn(arr, count, timeout), 'select');
-    const n = u32(x, count);
-    const out = [];
-    for (let i = 0; i < n; i++) out.push(i32(x, arr + 4 * i));
-    return out;
-  });
+  const ready = check(selectSockets(load(), socks, write, timeout, scratch), 'select');
   socks.splice(0, socks.length, ...ready);
   return ready.length;
 }
@@ -469,21 +462,17 @@ export function selectWrite(socks, timeout = 500) {
 /** The socket's Domain (AF_INET, AF_INET6 or AF_UNIX). */
 export function getSockDomain(sock) {
   socketArg(sock);
-  return call((x, f) => {
-    const out = f.zeroed(4);
-    check(x.ns_get_sock_domain(sock, out), 'getsockname');
-    return i32(x, out);
-  });
+  return sockDomain(load(), sock, 'getsockname');
 }
 
 /** The local port of an IPv4 or IPv6 socket. */
 export function getSockName(sock) {
   socketArg(sock);
-  return call((x, f) => {
-    const out = f.zeroed(4);
-    check(x.ns_get_sock_name(sock, out), 'getsockname');
-    return view(x).getUint16(out, true);
-  });
+  const s = load();
+  const out = scratch(s, 4, 'getsockname');
+  view(s.x).setUint32(out, 0, true);
+  check(s.x.ns_get_sock_name(sock, out), 'getsockname');
+  return view(s.x).getUint16(out, true);
 }
 
 function socketAddress(sock, domain, fn, syscall) {

@@ -20,7 +20,7 @@ import {
   Frame, boolArg, bytes, check, cstring, dataArg, i32, int32, intoArg, lengthArg, load, onUnload,
   portArg, scratch, socketArg, stringArg, timeoutArg, typeError, view,
 } from './runtime.js';
-import { addressArgs, detailOf, isPlainObject, sockaddrFor, SOCKADDR_MAX, sockaddrToObject } from './addresses.js';
+import { addressArgs, detailOf, isPlainObject, sockaddrBytes, SOCKADDR_MAX, sockaddrToObject } from './addresses.js';
 import { Readiness, abortErrorOf, selectSockets } from './readiness.js';
 import { Lookups } from './lookups.js';
 
@@ -145,17 +145,14 @@ export async function connect(sock, addr, port, options = undefined) {
   const target = await numeric(s, sock, spec, signal);
   let first = true;
   const rc = await retry(s, sock, true, signal, () => {
-    const f = new Frame(s.x);
-    try {
-      const { ptr, len } = sockaddrFor(s.x, f, sock, target, 'connect');
-      const r = s.x.ns_connect(sock, ptr, len);
-      // A retry of a connect that has finished says EISCONN on some systems.
-      if (!first && r === EISCONN) return 0;
-      first = false;
-      return r;
-    } finally {
-      f.release();
-    }
+    const addr = sockaddrBytes(s, sock, target, 'connect');
+    const p = scratch(s, addr.length, 'connect');
+    bytes(s.x).set(addr, p);
+    const r = s.x.ns_connect(sock, p, addr.length);
+    // A retry of a connect that has finished says EISCONN on some systems.
+    if (!first && r === EISCONN) return 0;
+    first = false;
+    return r;
   }, [EINPROGRESS, EALREADY]);
   check(rc, 'connect', () => detailOf(spec));
 }
@@ -255,13 +252,12 @@ export async function sendTo(sock, data, addr, ...rest) {
   const s = load();
   const target = await numeric(s, sock, spec, signal);
   const rc = await retry(s, sock, true, signal, () => {
-    const f = new Frame(s.x);
-    try {
-      const { ptr, len } = sockaddrFor(s.x, f, sock, target, 'sendto');
-      return s.x.ns_sendto(sock, f.data(u8), u8.byteLength, flags, ptr, len);
-    } finally {
-      f.release();
-    }
+    const addr = sockaddrBytes(s, sock, target, 'sendto');
+    const to = scratch(s, SOCKADDR_MAX + u8.byteLength, 'sendto');
+    const mem = bytes(s.x);
+    mem.set(addr, to);
+    mem.set(u8, to + SOCKADDR_MAX);
+    return s.x.ns_sendto(sock, to + SOCKADDR_MAX, u8.byteLength, flags, to, addr.length);
   });
   return check(rc, 'sendto', () => detailOf(spec));
 }
