@@ -14,11 +14,13 @@ export class Lookups {
     this.worker = null;
     this.pending = new Map();
     this.nextId = 1;
+    this.closed = false;
   }
 
   /** Runs the JS API's `name(...args)` on the helper thread. */
   run(name, args, signal) {
     if (signal?.aborted) return Promise.reject(abortErrorOf(signal));
+    if (this.closed) return Promise.reject(rebuild({ name: 'Error', message: 'nativesockets: the host was closed' }));
     const worker = this._start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -35,6 +37,7 @@ export class Lookups {
   }
 
   close() {
+    this.closed = true;
     const worker = this.worker;
     this.worker = null;
     for (const id of [...this.pending.keys()]) {

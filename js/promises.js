@@ -28,7 +28,7 @@ export * from './index.js';
 export { AbortError } from './errors.js';
 
 const { AF_INET, SOCK_STREAM, IPPROTO_TCP } = api;
-const { EAGAIN, EINPROGRESS, EALREADY, EISCONN } = ErrorCode;
+const { EAGAIN, EINPROGRESS, EALREADY, EISCONN, ENETDOWN } = ErrorCode;
 const MAX_SELECT = 65536;
 // The most one send attempt copies into guest memory: a large send is
 // taken in pieces, so that a slow peer does not make it copy the rest again
@@ -37,24 +37,23 @@ const SEND_PIECE = 1024 * 1024;
 
 // ---- per instance --------------------------------------------------------
 
-let engine = null;
-
+// The waiting machinery of an instance, made at its first call that waits.
+// An instance that was closed gets a closed one: its calls fail, never wait.
 function engineOf(s) {
-  if (engine === null || engine.s !== s) {
-    engine = {
-      s,
+  if (s.engine === undefined) {
+    s.engine = {
       readiness: new Readiness(s, s.host.eventCounter(), scratch),
       lookups: new Lookups(s.wasmOption),
     };
   }
-  return engine;
+  if (s.closed) s.engine.readiness.close();
+  return s.engine;
 }
 
-onUnload(() => {
-  if (engine === null) return;
-  engine.readiness.close();
-  engine.lookups.close();
-  engine = null;
+onUnload((s) => {
+  if (s.engine === undefined) return;
+  s.engine.readiness.close();
+  s.engine.lookups.close();
 });
 
 // ---- arguments -----------------------------------------------------------
@@ -105,6 +104,8 @@ async function retry(s, sock, write, signal, attempt, again = EAGAIN) {
     const rc = nonBlocking(s, sock, attempt);
     const waits = typeof again === 'number' ? rc === again : again.includes(rc);
     if (!waits || (s.nonBlocking.has(sock) && rc === EAGAIN)) return rc;
+    // The instance is gone (closeHost): no event will come.
+    if (readiness.closed) return ENETDOWN;
     await readiness.wait([sock], write, Infinity, signal);
   }
 }
@@ -311,12 +312,14 @@ async function selectAsync(socks, timeout, options, write) {
   const watched = [...socks];
   for (;;) {
     throwIfAborted(signal);
+    const { readiness } = engineOf(s);
+    if (readiness.closed) check(ENETDOWN, 'select');
     const ready = check(selectSockets(s, watched, write, 0, scratch), 'select');
     if (ready.length > 0 || performance.now() >= deadline) {
       socks.splice(0, socks.length, ...ready);
       return ready.length;
     }
-    await engineOf(s).readiness.wait(watched, write, deadline, signal);
+    await readiness.wait(watched, write, deadline, signal);
   }
 }
 
@@ -335,7 +338,7 @@ export function selectWrite(socks, timeout = 500, options = undefined) {
 /** Closes a socket (at once); calls pending on it reject with EBADF. */
 export function close(sock) {
   api.close(sock);
-  if (engine !== null) engine.readiness.poke();
+  load().engine?.readiness.poke();
 }
 
 // ---- lookups -------------------------------------------------------------

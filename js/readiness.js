@@ -90,6 +90,7 @@ export class Readiness {
 
   /** Wakes every waiter: the instance is going away (their retries fail). */
   close() {
+    if (this.closed) return;
     this.closed = true;
     for (const w of this.waiters) this._settle(w);
     this.poke();

@@ -104,13 +104,16 @@ export function loaded() {
 export async function unload() {
   const s = state;
   state = null;
-  for (const fn of unloadHooks) fn();
+  if (s !== null) {
+    s.closed = true;
+    for (const fn of unloadHooks) fn(s);
+  }
   if (s !== null) await s.host.close();
 }
 
 const unloadHooks = [];
 
-/** Runs fn() whenever the instance is unloaded (closeHost). */
+/** Runs fn(state) whenever an instance is unloaded (closeHost). */
 export function onUnload(fn) {
   unloadHooks.push(fn);
 }
