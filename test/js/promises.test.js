@@ -5,6 +5,7 @@
 // thread.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { setMaxListeners } from 'node:events';
+import fs from 'node:fs';
 import net from 'node:net';
 import dgram from 'node:dgram';
 import { catchError } from './catch-error.js';
@@ -199,6 +200,13 @@ describe('results as the blocking API', () => {
     expect(await ns.getAddrInfo('127.0.0.1', 7, AF_INET)).toEqual(blocking.getAddrInfo('127.0.0.1', 7, AF_INET));
     expect(await ns.getHostByName('localhost')).toEqual(blocking.getHostByName('localhost'));
     expect(await ns.getHostByAddr('127.0.0.1')).toEqual(blocking.getHostByAddr('127.0.0.1'));
+  });
+
+  it('is the package\'s export "nativesockets/promises", with its types', async () => {
+    const byName = await import('nativesockets/promises');
+    expect(byName.recv).toBe(ns.recv);
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(fs.existsSync(new URL(`../../${pkg.exports['./promises'].types}`, import.meta.url))).toBe(true);
   });
 
   it('keeps the calls that never wait synchronous', () => {
