@@ -179,10 +179,12 @@ export class StreamEndpoint extends Endpoint {
   // (see H_FD in layout.js): one system call instead of waking this worker.
   // Node closes the descriptor inside its handle's close or reset, so both
   // first revoke the lease, waiting out a write the guest has under way.
-  // Where the handle has no descriptor (Windows), the rings carry it all.
+  // Where the handle has no descriptor (Windows), the rings carry it all;
+  // so too under Deno, whose handles' `fd` is a resource id, not a kernel
+  // descriptor (writing to that number could reach an unrelated file).
   _publishDescriptor(sock) {
     const handle = sock._handle;
-    const fd = handle ? handle.fd : -1;
+    const fd = handle && globalThis.Deno === undefined ? handle.fd : -1;
     if (typeof fd !== 'number' || fd < 0) return;
     const hdr = this.hdr;
     for (const name of ['close', 'reset']) {
