@@ -127,7 +127,7 @@ export function onUnload(fn) {
  */
 export function scratch(s, n, syscall = 'malloc') {
   const sc = s.scratch;
-  if (n > sc.size) {
+  if (n > sc.size || sc.ptr === 0) {
     if (sc.ptr !== 0) s.x.free(sc.ptr);
     const size = Math.max(n, 2 * sc.size, 4096);
     sc.ptr = s.x.malloc(size) >>> 0;
