@@ -14,7 +14,7 @@ import {
 import { NativeSocketsError } from './errors.js';
 import {
   MAX_IO, boolArg, bytes, call, check, cstring, dataArg, errNameOf, i32, int32,
-  integer, intoArg, lengthArg, scratch, libraryError, load, loaded, portArg, socketArg, strerrorOf, stringArg,
+  integer, intoArg, lengthArg, scratch, load, loaded, portArg, socketArg, strerrorOf, stringArg,
   timeoutArg, typeError, u32, uint32, unload, view,
 } from './runtime.js';
 import {
