@@ -239,14 +239,21 @@ export function createNativeSocketRaw(domain, sockType, protocol = 0, inheritabl
   });
 }
 
-/** Closes a socket; a bad one is EBADF, a descriptor that is not a socket ENOTSOCK. */
+/**
+ * Closes a socket; a bad one is EBADF, a descriptor that is not a socket
+ * ENOTSOCK. Calls of nativesockets/promises pending on it reject with EBADF.
+ */
 export function close(sock) {
   socketArg(sock);
   const s = load();
   // Only sockets: the instance's other descriptors (stdio) stay open.
   if (s.x.ns_get_sock_domain(sock, scratch(s, 4, 'close')) === ErrorCode.ENOTSOCK) check(ErrorCode.ENOTSOCK, 'close');
   s.nonBlocking.delete(sock);
-  check(s.x.ns_close(sock), 'close');
+  const rc = s.x.ns_close(sock);
+  // Calls of nativesockets/promises waiting on it end now, before the
+  // number can be handed to a new socket.
+  if (s.onSocketClosed !== undefined) s.onSocketClosed(sock);
+  check(rc, 'close');
 }
 
 export function setInheritable(sock, inheritable) {

@@ -21,14 +21,14 @@ import {
   portArg, scratch, socketArg, stringArg, timeoutArg, typeError, view,
 } from './runtime.js';
 import { addressArgs, detailOf, isPlainObject, sockaddrBytes, SOCKADDR_MAX, sockaddrToObject } from './addresses.js';
-import { Readiness, abortErrorOf, selectSockets } from './readiness.js';
+import { CLOSED, Readiness, abortErrorOf, selectSockets } from './readiness.js';
 import { Lookups } from './lookups.js';
 
 export * from './index.js';
 export { AbortError } from './errors.js';
 
 const { AF_INET, SOCK_STREAM, IPPROTO_TCP } = api;
-const { EAGAIN, EINPROGRESS, EALREADY, EISCONN, ENETDOWN } = ErrorCode;
+const { EAGAIN, EBADF, EINPROGRESS, EALREADY, EISCONN, ENETDOWN } = ErrorCode;
 const MAX_SELECT = 65536;
 // The most one send attempt copies into guest memory: a large send is
 // taken in pieces, so that a slow peer does not make it copy the rest again
@@ -45,6 +45,7 @@ function engineOf(s) {
       readiness: new Readiness(s, s.host.eventCounter(), scratch),
       lookups: new Lookups(s.wasmOption),
     };
+    s.onSocketClosed = (sock) => s.engine.readiness.socketClosed(sock);
   }
   if (s.closed) s.engine.readiness.close();
   return s.engine;
@@ -106,7 +107,7 @@ async function retry(s, sock, write, signal, attempt, again = EAGAIN) {
     if (!waits || (s.nonBlocking.has(sock) && rc === EAGAIN)) return rc;
     // The instance is gone (closeHost): no event will come.
     if (readiness.closed) return ENETDOWN;
-    await readiness.wait([sock], write, Infinity, signal);
+    if ((await readiness.wait([sock], write, Infinity, signal)) === CLOSED) return EBADF;
   }
 }
 
@@ -319,7 +320,7 @@ async function selectAsync(socks, timeout, options, write) {
       socks.splice(0, socks.length, ...ready);
       return ready.length;
     }
-    await readiness.wait(watched, write, deadline, signal);
+    if ((await readiness.wait(watched, write, deadline, signal)) === CLOSED) check(EBADF, 'select');
   }
 }
 
@@ -331,14 +332,6 @@ export function selectRead(socks, timeout = 500, options = undefined) {
 /** selectRead for writability (and finished or failed non-blocking connects). */
 export function selectWrite(socks, timeout = 500, options = undefined) {
   return selectAsync(socks, timeout, options, true);
-}
-
-// ---- closing -------------------------------------------------------------
-
-/** Closes a socket (at once); calls pending on it reject with EBADF. */
-export function close(sock) {
-  api.close(sock);
-  load().engine?.readiness.poke();
 }
 
 // ---- lookups -------------------------------------------------------------

@@ -43,6 +43,9 @@ export function selectSockets(s, socks, write, timeout, scratchOf) {
   return ready;
 }
 
+/** What wait() resolves to when one of its sockets was closed meanwhile. */
+export const CLOSED = Symbol('closed');
+
 export function abortErrorOf(signal) {
   return new AbortError(undefined, { cause: signal.reason });
 }
@@ -67,7 +70,9 @@ export class Readiness {
   /**
    * Resolves when one of `socks` may be ready for reading (or writing), when
    * `deadline` (performance.now() ms) passes, or when the instance goes
-   * away; rejects with an AbortError when `signal` aborts.
+   * away; to CLOSED when one of them is closed (its number may be reused
+   * at once: the call must not retry on it); rejects with an AbortError
+   * when `signal` aborts.
    */
   wait(socks, write, deadline = Infinity, signal = undefined) {
     return new Promise((resolve, reject) => {
@@ -83,7 +88,14 @@ export class Readiness {
     });
   }
 
-  /** Re-checks every waiter soon (after a close, which the worker does not report). */
+  /** A socket was closed: its waiters resolve to CLOSED now. */
+  socketClosed(sock) {
+    for (const w of [...this.waiters]) {
+      if (w.socks.includes(sock)) this._settle(w, undefined, CLOSED);
+    }
+  }
+
+  /** Re-checks every waiter soon. */
   poke() {
     if (this.poked !== null) this.poked();
   }
@@ -96,10 +108,10 @@ export class Readiness {
     this.poke();
   }
 
-  _settle(waiter, error) {
+  _settle(waiter, error, value) {
     if (!this.waiters.delete(waiter)) return;
     if (waiter.onAbort !== null) waiter.signal.removeEventListener('abort', waiter.onAbort);
-    if (error === undefined) waiter.resolve();
+    if (error === undefined) waiter.resolve(value);
     else waiter.reject(error);
   }
 

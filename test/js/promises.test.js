@@ -246,6 +246,22 @@ describe('errors as the blocking API', () => {
     expect(e).toMatchObject({ code: 'EAI_NONAME', errno: expected.errno, hostname: 'no-such-host.invalid' });
   });
 
+  it('a call pending on a closed socket never touches the socket that reuses its number', async () => {
+    const first = await connectedPair();
+    const pending = ns.recv(first.peer, 64).catch((err) => err);
+    const selecting = ns.selectRead([first.peer], -1).catch((err) => err);
+    await sleep(20);
+    ns.close(first.peer);
+    // In the same turn: a new connection, likely on the freed number, with data.
+    const second = await connectedPair();
+    blocking.send(second.client, 'for the new socket');
+    const e = await pending;
+    expect(e).toBeInstanceOf(NativeSocketsError);
+    expect(e).toMatchObject({ code: 'EBADF', syscall: 'recv' });
+    expect((await selecting).code).toBe('EBADF');
+    expect((await ns.recv(second.peer, 64)).toString()).toBe('for the new socket');
+  });
+
   it('closing a socket rejects the call pending on it', async () => {
     const { peer } = await connectedPair();
     const pending = ns.recv(peer, 10);
