@@ -139,15 +139,21 @@ describe('results as the blocking API', () => {
   });
 
   it('leaves a blocking socket blocking, and a non-blocking one non-blocking', async () => {
+    // The mode as the host holds it (a diagnostic view: the API has no getter).
+    const nonBlocking = (sock) => ns.getHost().fds.get(sock).sock.nonblock;
     const { client, peer } = await connectedPair();
+    const reading = ns.recv(peer, 10);
+    await sleep(20); // the recv has waited (and retried) on a non-blocking moment
     await ns.send(client, 'a');
-    expect((await ns.recv(peer, 10)).toString()).toBe('a');
+    expect((await reading).toString()).toBe('a');
+    expect([nonBlocking(client), nonBlocking(peer)]).toEqual([false, false]);
     // Still blocking: this blocking recv waits for the data rather than failing with EAGAIN.
     setTimeout(() => blocking.send(client, 'b'), 0);
     ns.setBlocking(peer, false);
     const e = await ns.recv(peer, 10).catch((err) => err);
     expect(e).toBeInstanceOf(NativeSocketsError);
     expect(e.code).toBe('EAGAIN');
+    expect(nonBlocking(peer)).toBe(true);
     ns.setBlocking(peer, true);
     await sleep(20);
     expect(blocking.recv(peer, 10).toString()).toBe('b');
