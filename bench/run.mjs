@@ -40,6 +40,7 @@ function clientCommands() {
       ? { argv: [node, emscripten] }
       : { missing: process.env.BENCH_EMSCRIPTEN_MISSING || 'not built' },
     jsapi: { argv: [node, path.join(ROOT, 'bench/client_jsapi.mjs')] },
+    'jsapi-async': { argv: [node, path.join(ROOT, 'bench/client_jsapi_async.mjs')] },
     node: { argv: [node, path.join(ROOT, 'bench/client_node.mjs')] },
     host: { argv: [node, path.join(ROOT, 'bench/client_host.mjs')] },
   };

@@ -249,6 +249,8 @@ export declare function shutdown(sock: SocketHandle, how?: number): void;
 export declare function send(sock: SocketHandle, data: Data, flags?: number): number;
 /** Receives up to `length` (default 65536) bytes; an empty Buffer at end of stream. */
 export declare function recv(sock: SocketHandle, length?: number, flags?: number): Buffer;
+/** Receives into `buffer` (at most its byteLength bytes): the bytes received, 0 at end of stream. No allocation. */
+export declare function recvInto(sock: SocketHandle, buffer: ArrayBufferView | ArrayBuffer | SharedArrayBuffer, flags?: number): number;
 /** Sends a datagram; returns the bytes sent. */
 export declare function sendTo(sock: SocketHandle, data: Data, to: SocketAddress, flags?: number): number;
 export declare function sendTo(sock: SocketHandle, data: Data, address: string, port: Port, flags?: number): number;

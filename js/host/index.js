@@ -7,7 +7,7 @@ import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { WASI } from './wasi-module.js';
 import { GuestChannel } from './channel.js';
-import { CONTROL_BYTES } from './layout.js';
+import { CONTROL_BYTES, C_EVENT } from './layout.js';
 import { GuestMemory } from './memory.js';
 import { Databases } from './databases.js';
 import { FdTable } from './guest/fd-table.js';
@@ -140,6 +140,12 @@ export class SocketHost {
   initialize(instance) {
     this.memory.attach(instance.exports.memory);
     this.wasi.initialize(instance);
+  }
+
+  /** The counter the worker bumps on every socket change, to wait on without
+   * blocking (Atomics.waitAsync): { words: Int32Array, index }. */
+  eventCounter() {
+    return { words: this.channel.ctrl, index: C_EVENT };
   }
 
   /** Sockets the guest has open right now. */
