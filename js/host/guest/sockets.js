@@ -7,8 +7,11 @@ import fs from 'node:fs';
 import { E, errnoFromNode } from '../errno.js';
 import { HostDown, spinFor } from '../channel.js';
 import { concat, skipBytes } from './buffers.js';
+import * as options from './options.js';
+import { defaultOptions } from './options.js';
+import { interfaceName } from './posix.js';
 import {
-  ADDR_SIZE, AF_INET, AF_INET6, AF_UNIX, anyAddress, decodeAddress,
+  ADDR_SIZE, AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, anyAddress, decodeAddress,
   encodeAddress, isValidIp,
 } from '../addresses.js';
 import {
@@ -30,16 +33,6 @@ const DIRECT_RETRY_GAP_MS = 0.01;
 export const STREAM = 1;
 export const DGRAM = 2;
 
-// Option names of the ABI → the socket's option record.
-const SOCKET_OPTIONS = {
-  1: 'reuseAddr', 4: 'dontRoute', 5: 'broadcast', 6: 'sndBuf', 7: 'rcvBuf',
-  8: 'keepAlive', 9: 'oobInline', 10: 'reusePort', 12: 'debug',
-};
-const OPT_TYPE = 2, OPT_ERROR = 3, OPT_ACCEPTCONN = 11;
-const LEVEL_SOCKET = 1, LEVEL_TCP = 2, LEVEL_IPV6 = 3;
-// Options the worker must hear about to apply them to Node's socket.
-const APPLIED = new Set(['reuseAddr', 'broadcast', 'sndBuf', 'rcvBuf', 'keepAlive', 'noDelay', 'v6Only']);
-
 export class GuestSocket {
   constructor(id, type, family, header) {
     this.id = id;
@@ -54,10 +47,7 @@ export class GuestSocket {
     this.shutRd = false;
     this.shutWr = false;
     this.connectAcked = true;
-    this.options = {
-      reuseAddr: 0, dontRoute: 0, broadcast: 0, sndBuf: 16384, rcvBuf: 131072,
-      keepAlive: 0, oobInline: 0, reusePort: 0, debug: 0, noDelay: 0, v6Only: 0,
-    };
+    this.options = defaultOptions();
   }
 
   attachData(data) {
@@ -226,6 +216,8 @@ export class SocketLayer {
   }
 
   _connectDatagram(sock, guestAddr) {
+    // AF_UNSPEC dissolves the association (a socket with none: nothing to do).
+    if (guestAddr.family === AF_UNSPEC) return this.channel.request({ op: 'connect', id: sock.id, addr: guestAddr }).errno;
     const { errno, addr } = this._target(sock, guestAddr);
     if (errno) return errno;
     return this.channel.request({ op: 'connect', id: sock.id, addr }).errno;
@@ -263,6 +255,7 @@ export class SocketLayer {
     sock.guestPath = listener.guestPath;
     Atomics.or(sock.hdr, H_FLAGS, F_CLAIMED);
     this.open++;
+    for (const [key, value] of options.inheritOptions(listener, sock)) this.channel.post({ op: 'option', id, name: key, value });
     return sock;
   }
 
@@ -495,34 +488,19 @@ export class SocketLayer {
   // ---- options ----------------------------------------------------------
 
   getOption(sock, level, name) {
-    if (level === LEVEL_SOCKET) {
-      if (name === OPT_TYPE) return { errno: 0, value: sock.type };
-      if (name === OPT_ERROR) return { errno: 0, value: sock.takeError() };
-      if (name === OPT_ACCEPTCONN) return { errno: 0, value: sock.flags() & F_LISTENING ? 1 : 0 };
-      const key = SOCKET_OPTIONS[name];
-      if (key) return { errno: 0, value: sock.options[key] };
-    } else if (level === LEVEL_TCP && name === 1 && sock.type === STREAM && sock.family !== AF_UNIX) {
-      return { errno: 0, value: sock.options.noDelay };
-    } else if (level === LEVEL_IPV6 && name === 1 && sock.family === AF_INET6) {
-      return { errno: 0, value: sock.options.v6Only };
-    }
-    return { errno: E.NOPROTOOPT };
+    return options.getOption(sock, level, name);
   }
 
   setOption(sock, level, name, value) {
-    let key = null;
-    if (level === LEVEL_SOCKET) key = SOCKET_OPTIONS[name] ?? null;
-    else if (level === LEVEL_TCP && name === 1 && sock.type === STREAM && sock.family !== AF_UNIX) key = 'noDelay';
-    else if (level === LEVEL_IPV6 && name === 1 && sock.family === AF_INET6) key = 'v6Only';
-    if (key === null) return E.NOPROTOOPT;
-    if (key === 'sndBuf' || key === 'rcvBuf') {
-      if (value <= 0) return E.INVAL;
-      // Linux doubles the value for bookkeeping; do the same so programs
-      // tuned on Linux read back what they expect.
-      sock.options[key] = Math.min(value, 0x3fffffff) * 2;
-    } else sock.options[key] = value ? 1 : 0;
-    if (APPLIED.has(key)) this.channel.post({ op: 'option', id: sock.id, name: key, value: sock.options[key] });
-    return 0;
+    const post = (key, v) => this.channel.post({ op: 'option', id: sock.id, name: key, value: v });
+    return options.setOption(sock, level, name, value, post, interfaceName);
+  }
+
+  /** IP_ADD/DROP_MEMBERSHIP, IPV6_JOIN/LEAVE_GROUP: 0 or an errno. */
+  membership(sock, join, group, iface) {
+    if (sock.type !== DGRAM) return E.NOPROTOOPT;
+    if (!options.membershipFits(sock, group)) return E.INVAL;
+    return this.channel.request({ op: 'membership', id: sock.id, join, group, iface }).errno;
   }
 
   // ---- readiness --------------------------------------------------------
