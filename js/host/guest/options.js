@@ -73,10 +73,16 @@ const APPLIED = new Set([
 const INHERITED = ['reuseAddr', 'keepAlive', 'noDelay', 'linger', 'sndBuf', 'rcvBuf',
   'keepIdle', 'keepIntvl', 'keepCnt', 'dontRoute', 'oobInline', 'ttl', 'unicastHops'];
 
+// Linux's default buffer sizes: TCP's (net.ipv4.tcp_wmem/tcp_rmem) and
+// the rest's (net.core.wmem_default/rmem_default).
+const STREAM_BUFFERS = { sndBuf: 16384, rcvBuf: 131072 };
+const DATAGRAM_BUFFERS = { sndBuf: 212992, rcvBuf: 212992 };
+
 /** A new socket's option record: Linux's defaults. */
-export function defaultOptions() {
+export function defaultOptions(type = STREAM) {
   return {
-    reuseAddr: 0, dontRoute: 0, broadcast: 0, sndBuf: 16384, rcvBuf: 131072,
+    ...(type === STREAM ? STREAM_BUFFERS : DATAGRAM_BUFFERS),
+    reuseAddr: 0, dontRoute: 0, broadcast: 0,
     keepAlive: 0, oobInline: 0, reusePort: 0, debug: 0, noDelay: 0, v6Only: 0,
     linger: 0, keepIdle: 7200, keepIntvl: 75, keepCnt: 9, fastOpen: 0,
     ttl: 64, multicastTtl: 1, multicastLoop: 1, multicastIf: 0,
@@ -97,7 +103,10 @@ export function getOption(sock, level, name) {
     if (name === OPT_ACCEPTCONN) return { errno: 0, value: (sock.flags() & F_LISTENING) ? 1 : 0 };
   }
   const option = TABLE[level]?.[name];
-  if (!option || !option.fits(sock)) return { errno: E.NOPROTOOPT };
+  // Linux reads a level the socket has not (TCP on UDP, IPv6 on IPv4) as
+  // EOPNOTSUPP, though it sets it as ENOPROTOOPT.
+  if (option && !option.fits(sock)) return { errno: level === LEVEL_SOCKET ? E.NOPROTOOPT : E.NOTSUP };
+  if (!option) return { errno: E.NOPROTOOPT };
   return { errno: 0, value: sock.options[option.key] };
 }
 

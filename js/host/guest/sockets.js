@@ -47,7 +47,7 @@ export class GuestSocket {
     this.shutRd = false;
     this.shutWr = false;
     this.connectAcked = true;
-    this.options = defaultOptions();
+    this.options = defaultOptions(type);
   }
 
   attachData(data) {
