@@ -63,6 +63,7 @@ cmd_test() {
   ensure_node
   # No signals in WASI, so the suite's own watchdog cannot fire: time it here.
   run_suite "c wasi (node host)" timeout 600 node js/host/run-wasi.js "$WASI_OUT/test-c.wasm"
+  run_suite "posix programs (wasi vs native)" env CC_NATIVE="$CC" timeout 900 bash test/posix/run.sh
   run_suite "js (vitest)" bash -c 'npx vitest run --reporter=default \
     --reporter=json --outputFile.json=build/logs/vitest.json test/js;
     node test/js/summary.mjs build/logs/vitest.json'

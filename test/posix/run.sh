@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The POSIX programs of test/posix, each built natively with gcc and for
+# wasm32-wasi with wasm/bin/nativesockets-cc, run both ways; the wasm run's
+# output must equal the native one line by line (Linux is the oracle). Then
+# the driver's own promises. Prints "N passed, N failed".
+#
+#   test/posix/run.sh            (from the repository root; builds wasm/ if needed)
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+OUT=build/posix
+CC_NATIVE=${CC_NATIVE:-gcc}
+DRIVER=wasm/bin/nativesockets-cc
+PASSED=0 FAILED=0
+
+# name → extra driver flags. The poll server runs at wasm-ld's default
+# 64 KiB stack on purpose: poll() must not put its arrays there.
+declare -A WASM_FLAGS=(
+  [poll_server]="-Wl,-z,stack-size=65536"
+  [select_server]=""
+  [resolve_client]=""
+  [msg_user]=""
+  [udp_program]=""
+  [options_roundtrip]=""
+)
+PROGRAMS=(poll_server select_server resolve_client msg_user udp_program options_roundtrip)
+
+pass() { echo "ok   $1"; PASSED=$((PASSED + 1)); }
+fail() { echo "FAIL $1"; FAILED=$((FAILED + 1)); }
+
+# The host's flags: network access must be granted where run-wasi.js
+# denies it by default.
+HOST=(node js/host/run-wasi.js)
+if node js/host/run-wasi.js --help 2>&1 | grep -q -- '--allow-net'; then
+  HOST+=(--allow-net --allow-lookup)
+fi
+
+[[ -f wasm/lib/libnativesockets_wasi.a ]] || ./build.sh wasi >/dev/null || exit 1
+mkdir -p "$OUT/native" "$OUT/wasi"
+# The poll server opens 2 * 2,000 + 1 descriptors in one process.
+ulimit -n 8192 2>/dev/null || true
+
+compare_program() {
+  local name=$1 native wasm
+  # shellcheck disable=SC2086
+  if ! $CC_NATIVE -O2 -Wall -Werror test/posix/$name.c -o "$OUT/native/$name" 2>"$OUT/$name.native-build.log"; then
+    fail "$name: native build (see $OUT/$name.native-build.log)"
+    return
+  fi
+  # shellcheck disable=SC2086
+  if ! "$DRIVER" -O2 -Wall -Werror ${WASM_FLAGS[$name]} test/posix/$name.c -o "$OUT/wasi/$name.wasm" 2>"$OUT/$name.wasi-build.log"; then
+    fail "$name: build with nativesockets-cc (see $OUT/$name.wasi-build.log)"
+    return
+  fi
+  native=$(timeout 120 "$OUT/native/$name" 2>&1)
+  local native_rc=$?
+  wasm=$(timeout 120 "${HOST[@]}" "$OUT/wasi/$name.wasm" 2>&1)
+  local wasm_rc=$?
+  if [[ $native_rc -ne 0 ]]; then
+    fail "$name: the native run failed ($native_rc): $(tail -n 1 <<<"$native")"
+  elif [[ $wasm_rc -ne 0 ]]; then
+    fail "$name: the wasm run failed ($wasm_rc): $(tail -n 3 <<<"$wasm")"
+  elif [[ $native != "$wasm" ]]; then
+    fail "$name: output differs from native (< native, > wasm)"
+    diff <(echo "$native") <(echo "$wasm") | head -n 20
+  else
+    pass "$name: $(wc -l <<<"$native") lines identical to native"
+  fi
+}
+
+check_driver() {
+  local d=test/posix/driver log
+  log=$("$DRIVER" "$d/missing_header.c" -o "$OUT/wasi/missing.wasm" 2>&1)
+  if [[ $? -ne 0 && $log == *"'sys/epoll.h' file not found"* ]]; then
+    pass "driver: a header WASI lacks stops the build (host /usr/include not searched)"
+  else
+    fail "driver: missing header: $log"
+  fi
+  log=$("$DRIVER" -shared "$d/part_b.c" -o "$OUT/wasi/lib.so" 2>&1)
+  if [[ $? -ne 0 && $log == *"no shared libraries"* ]]; then pass "driver: -shared refused clearly"
+  else fail "driver: -shared: $log"; fi
+  if "$DRIVER" --version | grep -q 'nativesockets-cc'; then pass "driver: --version"
+  else fail "driver: --version"; fi
+  log=$("$DRIVER" -v -c "$d/part_b.c" -o "$OUT/wasi/part_b.o" 2>&1)
+  if [[ $log == *"--target=wasm32-wasi"*"-nostdinc"* ]]; then pass "driver: -v prints the clang command"
+  else fail "driver: -v: $log"; fi
+  if "$DRIVER" -c "$d/part_a.c" -o "$OUT/wasi/part_a.o" &&
+    "$DRIVER" "$OUT/wasi/part_a.o" "$OUT/wasi/part_b.o" -o "$OUT/wasi/parts.wasm" &&
+    [[ $("${HOST[@]}" "$OUT/wasi/parts.wasm") == "linked: 42" ]]; then
+    pass "driver: -c, then several objects linked"
+  else
+    fail "driver: separate compile and link"
+  fi
+  if "$DRIVER" -Wall -Werror "$d/config_macros.c" -o "$OUT/wasi/config.wasm" &&
+    log=$("${HOST[@]}" "$OUT/wasi/config.wasm") &&
+    [[ $log == *"__unix__: yes"*"__nativesockets_wasi__: yes"*"getpid positive: yes"*"clock works: yes"* ]]; then
+    pass "driver: __unix__, __nativesockets_wasi__, signal(SIGPIPE), getpid, clock"
+  else
+    fail "driver: configuration macros and emulations: $log"
+  fi
+  "$DRIVER" -O0 "$d/stack_overflow.c" -o "$OUT/wasi/overflow.wasm" 2>/dev/null
+  log=$(timeout 60 "${HOST[@]}" "$OUT/wasi/overflow.wasm" 2>&1)
+  if [[ $? -ne 0 && $log != *survived* ]]; then pass "driver: a stack overflow traps"
+  else fail "driver: a stack overflow did not trap: $(tail -n 2 <<<"$log")"; fi
+}
+
+for program in "${PROGRAMS[@]}"; do compare_program "$program"; done
+check_driver
+echo "$PASSED passed, $FAILED failed"
+[[ $FAILED -eq 0 ]]
