@@ -126,7 +126,26 @@ static void multicast(void) {
   close(tx);
 }
 
+/* What Node refuses before asking the kernel must read as Linux's errors. */
+static void refusals(void) {
+  struct sockaddr_in b_addr, zero;
+  int b = udp_on_loopback(&b_addr), a = socket(AF_INET, SOCK_DGRAM, 0);
+  zero = b_addr;
+  zero.sin_port = 0;
+  SHOW("sendto port 0", sendto(a, "x", 1, 0, (struct sockaddr *)&zero, sizeof(zero)));
+  SHOW("sendto after that", sendto(a, "y", 1, 0, (struct sockaddr *)&b_addr, sizeof(b_addr)));
+  show_received("b got", b);
+  zero.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  SHOW("bind after an implicit bind", bind(a, (struct sockaddr *)&zero, sizeof(zero)));
+  SHOW("bind again", bind(b, (struct sockaddr *)&zero, sizeof(zero)));
+  SHOW("send after that", sendto(a, "z", 1, 0, (struct sockaddr *)&b_addr, sizeof(b_addr)));
+  show_received("b got", b);
+  close(a);
+  close(b);
+}
+
 int main(void) {
+  refusals();
   association();
   multicast();
   return 0;

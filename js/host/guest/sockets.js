@@ -456,6 +456,8 @@ export class SocketLayer {
     if (to !== null) {
       const { errno, addr } = this._target(sock, to);
       if (errno) return { errno };
+      // Linux refuses port 0 as a destination at once.
+      if (addr.port === 0) return { errno: E.INVAL };
       target = addr;
     } else if (!(sock.flags() & F_PEER)) return { errno: E.DESTADDRREQ };
     const payload = srcs.length === 1 ? srcs[0] : concat(srcs, total);
