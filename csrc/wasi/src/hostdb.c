@@ -1,14 +1,18 @@
-/* gethostbyname, gethostbyname2, gethostbyname_r, gethostbyaddr, h_errno,
+/* gethostbyname, gethostbyname2, gethostbyname_r, gethostbyaddr,
  * hstrerror, herror: the old host lookup, answered by getaddrinfo and
- * getnameinfo (so by the host's resolver and /etc/hosts). */
-#include "../addon.h"
+ * getnameinfo (so by the host's resolver and /etc/hosts). Under Emscripten
+ * these replace its libc's, which answer from its made-up DNS. h_errno is
+ * the libc's (Emscripten's) or posix/h_errno.c's (WASI). */
+#include "addon.h"
 
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
-int h_errno;
+#ifndef NETDB_INTERNAL
+#define NETDB_INTERNAL (-1) /* musl (Emscripten) has no name for it */
+#endif
 
 /* The most addresses one entry carries; more are left out. */
 #define MAX_ADDRESSES 16

@@ -1,7 +1,7 @@
 /* inet_addr, inet_network, inet_ntoa, inet_makeaddr, inet_lnaof,
  * inet_netof: the classic IPv4 text functions wasi-libc leaves out, on its
  * inet_aton. */
-#include "../addon.h"
+#include "addon.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -2,7 +2,7 @@
  * os.networkInterfaces(), with the kernel's indexes where the host knows
  * them). One entry per address, as Linux gives for AF_INET and AF_INET6;
  * Linux's AF_PACKET entries (link-layer addresses) are not given. */
-#include "../addon.h"
+#include "addon.h"
 
 #include <ifaddrs.h>
 #include <net/if.h>
