@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The POSIX programs of test/posix, each built natively with gcc and for
 # wasm32-wasi with wasm/bin/nativesockets-cc, run both ways; the wasm run's
-# output must equal the native one line by line (Linux is the oracle). Then
-# the driver's own promises. Prints "N passed, N failed".
+# output must equal the native one line by line (Linux is the oracle). The
+# same with Emscripten (emcc, the add-on and library_nativesockets.js) when
+# emcc is installed. Then the driver's own promises. Prints
+# "N passed, N failed, N skipped".
 #
 #   test/posix/run.sh            (from the repository root; builds wasm/ if needed)
 set -uo pipefail
@@ -11,7 +13,7 @@ cd "$(dirname "$0")/../.."
 OUT=build/posix
 CC_NATIVE=${CC_NATIVE:-gcc}
 DRIVER=wasm/bin/nativesockets-cc
-PASSED=0 FAILED=0
+PASSED=0 FAILED=0 SKIPPED=0
 
 # name → extra driver flags. The poll server runs at wasm-ld's default
 # 64 KiB stack on purpose: poll() must not put its arrays there.
@@ -27,6 +29,7 @@ PROGRAMS=(poll_server select_server resolve_client msg_user udp_program options_
 
 pass() { echo "ok   $1"; PASSED=$((PASSED + 1)); }
 fail() { echo "FAIL $1"; FAILED=$((FAILED + 1)); }
+skip() { echo "skip $1"; SKIPPED=$((SKIPPED + 1)); }
 
 # The host's flags: network access must be granted where run-wasi.js
 # denies it by default.
@@ -40,8 +43,54 @@ mkdir -p "$OUT/native" "$OUT/wasi"
 # The poll server opens 2 * 2,000 + 1 descriptors in one process.
 ulimit -n 8192 2>/dev/null || true
 
+# Compares one build's run with the native output: NAME LABEL COMMAND...
+compare_run() {
+  local name=$1 label=$2 native=$3 out rc
+  shift 3
+  out=$(timeout 120 "$@" 2>&1)
+  rc=$?
+  if [[ $rc -ne 0 ]]; then
+    fail "$name ($label): the run failed ($rc): $(tail -n 3 <<<"$out")"
+  elif [[ $native != "$out" ]]; then
+    fail "$name ($label): output differs from native (< native, > $label)"
+    diff <(echo "$native") <(echo "$out") | head -n 20
+  else
+    pass "$name ($label): $(wc -l <<<"$native") lines identical to native"
+  fi
+}
+
+# Emscripten, when there is an emcc: its libraries are built by
+# ./build.sh emscripten; Debian's emcc needs acorn on NODE_PATH.
+EMSCRIPTEN=no
+if command -v emcc >/dev/null; then
+  [[ -d /usr/share/nodejs/acorn ]] && export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+  if [[ -f emscripten/lib/libnativesockets_emscripten.a ]] || ./build.sh emscripten >/dev/null 2>&1; then
+    EMSCRIPTEN=yes
+    mkdir -p "$OUT/emscripten"
+    echo '{ "type": "commonjs" }' > "$OUT/emscripten/package.json"
+    echo "Module['nativesocketsHost'] = require('url').pathToFileURL('$PWD/js/host/emscripten.js').href;" \
+      > "$OUT/emscripten/host-path.js"
+  fi
+fi
+
+emscripten_program() {
+  local name=$1 native=$2
+  if [[ $EMSCRIPTEN != yes ]]; then
+    skip "$name (emscripten): emcc or its libraries are not available"
+    return
+  fi
+  if ! emcc -O2 -Wall -Werror "test/posix/$name.c" -Lemscripten/lib -lnativesockets \
+    -lnativesockets_emscripten --js-library emscripten/library_nativesockets.js \
+    -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 --pre-js "$OUT/emscripten/host-path.js" \
+    -o "$OUT/emscripten/$name.js" >"$OUT/$name.emscripten-build.log" 2>&1; then
+    fail "$name (emscripten): build (see $OUT/$name.emscripten-build.log)"
+    return
+  fi
+  compare_run "$name" emscripten "$native" node "$OUT/emscripten/$name.js"
+}
+
 compare_program() {
-  local name=$1 native wasm
+  local name=$1 native
   # shellcheck disable=SC2086
   if ! $CC_NATIVE -O2 -Wall -Werror test/posix/$name.c -o "$OUT/native/$name" 2>"$OUT/$name.native-build.log"; then
     fail "$name: native build (see $OUT/$name.native-build.log)"
@@ -54,18 +103,12 @@ compare_program() {
   fi
   native=$(timeout 120 "$OUT/native/$name" 2>&1)
   local native_rc=$?
-  wasm=$(timeout 120 "${HOST[@]}" "$OUT/wasi/$name.wasm" 2>&1)
-  local wasm_rc=$?
   if [[ $native_rc -ne 0 ]]; then
     fail "$name: the native run failed ($native_rc): $(tail -n 1 <<<"$native")"
-  elif [[ $wasm_rc -ne 0 ]]; then
-    fail "$name: the wasm run failed ($wasm_rc): $(tail -n 3 <<<"$wasm")"
-  elif [[ $native != "$wasm" ]]; then
-    fail "$name: output differs from native (< native, > wasm)"
-    diff <(echo "$native") <(echo "$wasm") | head -n 20
-  else
-    pass "$name: $(wc -l <<<"$native") lines identical to native"
+    return
   fi
+  compare_run "$name" wasi "$native" "${HOST[@]}" "$OUT/wasi/$name.wasm"
+  emscripten_program "$name" "$native"
 }
 
 check_driver() {
@@ -106,5 +149,5 @@ check_driver() {
 
 for program in "${PROGRAMS[@]}"; do compare_program "$program"; done
 check_driver
-echo "$PASSED passed, $FAILED failed"
+echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 [[ $FAILED -eq 0 ]]
