@@ -8,7 +8,7 @@
 #
 #   test/posix/run.sh            (from the repository root; builds wasm/ if needed)
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 OUT=build/posix
 CC_NATIVE=${CC_NATIVE:-gcc}
