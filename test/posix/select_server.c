@@ -61,6 +61,26 @@ static int run_select(int listener, int also, fd_set *ready) {
   return n;
 }
 
+/* Event libraries often grow their own fd_sets and set the bits
+ * themselves, taking fd_set to be a bitmap as on every Unix. */
+static void bitmap_sets(int listener, const struct sockaddr_in *addr) {
+  size_t words = 2 * sizeof(fd_set) / sizeof(unsigned long);
+  unsigned long *bits = calloc(words, sizeof(unsigned long));
+  struct timeval tv = {5, 0};
+  int client = socket(AF_INET, SOCK_STREAM, 0), n;
+  const int per_word = 8 * (int)sizeof(unsigned long);
+  if (bits == NULL) DIE("calloc");
+  if (connect(client, (const struct sockaddr *)addr, sizeof(*addr)) < 0) DIE("connect");
+  bits[listener / per_word] |= 1UL << (listener % per_word);
+  n = select(listener + 1, (fd_set *)(void *)bits, NULL, NULL, &tv);
+  printf("select on a hand-made bitmap: %d, listener bit %s\n", n,
+         (bits[listener / per_word] >> (listener % per_word)) & 1 ? "set" : "clear");
+  n = accept(listener, NULL, NULL);
+  close(n);
+  close(client);
+  free(bits);
+}
+
 int main(int argc, char **argv) {
   int clients = argc > 1 ? atoi(argv[1]) : 50;
   int client_fds[MAX_CLIENTS];
@@ -83,6 +103,7 @@ int main(int argc, char **argv) {
   FD_ZERO(&ready);
   FD_SET(listener, &ready);
   printf("idle select: %d\n", select(listener + 1, &ready, NULL, NULL, &tv));
+  bitmap_sets(listener, &addr);
 
   for (i = 0; i < clients; i++) {
     client_fds[i] = socket(AF_INET, SOCK_STREAM, 0);

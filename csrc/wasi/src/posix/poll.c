@@ -2,6 +2,7 @@
  * arrays on the heap. wasi-libc's versions put them on the stack (about 160
  * bytes a descriptor), so a server with a few hundred connections overflows
  * wasm-ld's default 64 KiB stack; these take any number of descriptors.
+ * select's fd_set is the add-on's: Linux's bitmap, not wasi-libc's list.
  * wasm32-wasi has one thread, so the arrays are kept and reused. */
 #include "../addon.h"
 
@@ -126,28 +127,13 @@ int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
 
 /* ---- select ------------------------------------------------------------ */
 
-/* wasi-libc's fd_set is a list of descriptors, not a bitmap. */
+/* The add-on's fd_set is Linux's bitmap (see __typedef_fd_set.h). As on
+ * Linux, a program may pass larger sets it allocated itself: nfds bits are
+ * read, up to this many (Linux stops at its descriptor limit). */
+#define SELECT_MAX_FDS 65536
+
 static struct pollfd *select_fds;
 static size_t select_room;
-
-static int add_set(const fd_set *set, int nfds, short event, size_t *count) {
-  size_t i, j;
-  if (set == NULL) return 0;
-  for (i = 0; i < set->__nfds; i++) {
-    int fd = set->__fds[i];
-    if (fd < 0 || fd >= nfds) continue;
-    for (j = 0; j < *count && select_fds[j].fd != fd; j++) {
-    }
-    if (j == *count) {
-      if (*count == select_room) return nsw_fail(ENOMEM); /* cannot happen: sized first */
-      select_fds[j].fd = fd;
-      select_fds[j].events = 0;
-      (*count)++;
-    }
-    select_fds[j].events |= event;
-  }
-  return 0;
-}
 
 static bool reserve_select(size_t count) {
   struct pollfd *grown;
@@ -159,46 +145,54 @@ static bool reserve_select(size_t count) {
   return true;
 }
 
-static size_t set_size(const fd_set *set) {
-  return set != NULL ? set->__nfds : 0;
+static bool in_set(const fd_set *set, int fd) {
+  return set != NULL && FD_ISSET(fd, set);
 }
 
-static void keep_ready(fd_set *set, short ready_on) {
-  size_t i, j, kept = 0;
-  if (set == NULL) return;
-  for (i = 0; i < set->__nfds; i++) {
-    int fd = set->__fds[i];
-    for (j = 0; j < select_room && select_fds[j].fd != fd; j++) {
-    }
-    if (j < select_room && (select_fds[j].revents & ready_on)) set->__fds[kept++] = fd;
+/* The descriptors of the three sets below nfds, as a poll list. */
+static size_t poll_list(int nfds, const fd_set *rd, const fd_set *wr, const fd_set *ex) {
+  size_t count = 0;
+  int fd;
+  for (fd = 0; fd < nfds; fd++) {
+    short events = (short)((in_set(rd, fd) ? POLLIN : 0) | (in_set(wr, fd) ? POLLOUT : 0));
+    /* Exceptional conditions (urgent data) never happen here; such a
+     * descriptor is still checked for being open. */
+    if (events == 0 && !in_set(ex, fd)) continue;
+    select_fds[count].fd = fd;
+    select_fds[count].events = events;
+    select_fds[count].revents = 0;
+    count++;
   }
-  set->__nfds = kept;
+  return count;
 }
 
 static int select_ns(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, int64_t ns) {
-  size_t count = 0, i;
-  int ready = 0, rc;
+  size_t count, i;
+  int ready = 0;
   if (nfds < 0 || ns == -2) return nsw_fail(EINVAL);
-  if (!reserve_select(set_size(rd) + set_size(wr) + set_size(ex) + 1)) return nsw_fail(ENOMEM);
-  memset(select_fds, 0, select_room * sizeof(*select_fds));
-  for (i = 0; i < select_room; i++) select_fds[i].fd = -1;
-  /* Exceptional conditions (urgent data) never happen here; the
-   * descriptors are still checked for being open. */
-  if (add_set(rd, nfds, POLLIN, &count) || add_set(wr, nfds, POLLOUT, &count) ||
-      add_set(ex, nfds, 0, &count)) {
-    return -1;
-  }
-  rc = poll_ns(select_fds, count, ns);
-  if (rc < 0) return -1;
+  if (nfds > SELECT_MAX_FDS) nfds = SELECT_MAX_FDS;
+  if (!reserve_select((size_t)nfds + 1)) return nsw_fail(ENOMEM);
+  count = poll_list(nfds, rd, wr, ex);
+  if (poll_ns(select_fds, count, ns) < 0) return -1;
   for (i = 0; i < count; i++) {
     if (select_fds[i].revents & POLLNVAL) return nsw_fail(EBADF);
   }
+  if (rd != NULL) FD_ZERO(rd);
+  if (wr != NULL) FD_ZERO(wr);
+  if (ex != NULL) FD_ZERO(ex);
   /* As on Linux, a hang-up or an error makes a descriptor readable and
    * writable, so the next call reports it. */
-  keep_ready(rd, POLLIN | POLLHUP | POLLERR);
-  keep_ready(wr, POLLOUT | POLLERR);
-  if (ex != NULL) ex->__nfds = 0;
-  ready = (int)(set_size(rd) + set_size(wr));
+  for (i = 0; i < count; i++) {
+    const struct pollfd *p = &select_fds[i];
+    if ((p->events & POLLIN) && (p->revents & (POLLIN | POLLHUP | POLLERR))) {
+      FD_SET(p->fd, rd);
+      ready++;
+    }
+    if ((p->events & POLLOUT) && (p->revents & (POLLOUT | POLLERR))) {
+      FD_SET(p->fd, wr);
+      ready++;
+    }
+  }
   return ready;
 }
 
