@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -140,6 +141,13 @@ static void udp_part(void) {
   printf("udp recv after peek: %zd\n", n);
   n = recv(rx, small, sizeof(small), MSG_DONTWAIT);
   printf("udp recv MSG_DONTWAIT on empty: %zd %s\n", n, n < 0 ? errno_name(errno) : "");
+  {
+    /* A blocking receive with SO_RCVTIMEO gives up with EAGAIN. */
+    struct timeval tv = {0, 200000};
+    setsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    n = recv(rx, small, sizeof(small), 0);
+    printf("udp recv with SO_RCVTIMEO on empty: %zd %s\n", n, n < 0 ? errno_name(errno) : "");
+  }
   close(rx);
   close(tx);
 }

@@ -7,6 +7,7 @@
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -56,7 +57,27 @@ static void linger_trip(int fd) {
   printf("  set SO_LINGER short: %s\n", setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, 4) < 0 ? errno_name(errno) : "ok");
 }
 
+/* Times that are whole clock ticks on any Linux (HZ 100 to 1000). */
+static void timeout_trip(int fd, const char *label, int name) {
+  static const struct timeval sets[] = {{1, 500000}, {0, 0}, {2, 0}, {-1, 0}, {0, 1000000}};
+  struct timeval tv;
+  socklen_t len = sizeof(tv);
+  size_t i;
+  getsockopt(fd, SOL_SOCKET, name, &tv, &len);
+  printf("  get %s: {%ld, %ld}\n", label, (long)tv.tv_sec, (long)tv.tv_usec);
+  for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+    int rc = setsockopt(fd, SOL_SOCKET, name, &sets[i], sizeof(sets[i]));
+    const char *result = rc < 0 ? (errno == EDOM ? "EDOM" : errno_name(errno)) : "ok";
+    len = sizeof(tv);
+    getsockopt(fd, SOL_SOCKET, name, &tv, &len);
+    printf("  set %s {%ld, %ld}: %s, get {%ld, %ld}\n", label, (long)sets[i].tv_sec,
+           (long)sets[i].tv_usec, result, (long)tv.tv_sec, (long)tv.tv_usec);
+  }
+}
+
 static void socket_level(int fd) {
+  timeout_trip(fd, "SO_RCVTIMEO", SO_RCVTIMEO);
+  timeout_trip(fd, "SO_SNDTIMEO", SO_SNDTIMEO);
   TRIP(fd, SOL_SOCKET, SO_REUSEADDR, 1, 0, 7);
   TRIP(fd, SOL_SOCKET, SO_KEEPALIVE, 1, 0);
   TRIP(fd, SOL_SOCKET, SO_BROADCAST, 1, 0);

@@ -12,6 +12,7 @@
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 enum {
   ABI_LEVEL_SOCKET = 1,
@@ -30,6 +31,7 @@ typedef enum value_kind {
   VALUE_INT,      /* an int */
   VALUE_BYTE_OK,  /* an int, or (IPv4 multicast) a single byte */
   VALUE_LINGER,   /* struct linger */
+  VALUE_TIMEVAL,  /* struct timeval: milliseconds for the ABI, 0 = none */
   VALUE_IN_ADDR,  /* struct in_addr (or ip_mreq/ip_mreqn to set) */
   VALUE_MEMBER4,  /* struct ip_mreq or ip_mreqn; set only */
   VALUE_MEMBER6   /* struct ipv6_mreq; set only */
@@ -58,6 +60,8 @@ static const option_name options[] = {
     {SOL_SOCKET, SO_ACCEPTCONN, ABI_LEVEL_SOCKET, 11, VALUE_INT},
     {SOL_SOCKET, SO_DEBUG, ABI_LEVEL_SOCKET, 12, VALUE_INT},
     {SOL_SOCKET, SO_LINGER, ABI_LEVEL_SOCKET, 13, VALUE_LINGER},
+    {SOL_SOCKET, SO_RCVTIMEO, ABI_LEVEL_SOCKET, 14, VALUE_TIMEVAL},
+    {SOL_SOCKET, SO_SNDTIMEO, ABI_LEVEL_SOCKET, 15, VALUE_TIMEVAL},
     {IPPROTO_TCP, TCP_NODELAY, ABI_LEVEL_TCP, 1, VALUE_INT},
     {IPPROTO_TCP, TCP_KEEPIDLE, ABI_LEVEL_TCP, 2, VALUE_INT},
     {IPPROTO_TCP, TCP_KEEPINTVL, ABI_LEVEL_TCP, 3, VALUE_INT},
@@ -94,6 +98,21 @@ static int32_t pack_linger(const struct linger *l) {
   int32_t secs = l->l_linger < 0 ? 0 : l->l_linger;
   if (secs > 0x3fffffff) secs = 0x3fffffff;
   return (int32_t)(((uint32_t)secs << 1) | (l->l_onoff ? 1u : 0u));
+}
+
+/* SO_RCVTIMEO/SO_SNDTIMEO as milliseconds, rounded up as Linux rounds up
+ * to its clock ticks; 0 (no timeout) for a zero or negative time. EDOM for
+ * microseconds out of range, as on Linux. */
+static int timeval_to_ms(const struct timeval *tv, int32_t *out) {
+  int64_t ms;
+  if (tv->tv_usec < 0 || tv->tv_usec >= 1000000) return EDOM;
+  if (tv->tv_sec < 0) {
+    *out = 0;
+    return 0;
+  }
+  ms = (int64_t)tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000;
+  *out = ms > INT32_MAX ? INT32_MAX : (int32_t)ms;
+  return 0;
 }
 
 /* An IPv4 address as the ABI passes it: its four bytes, in memory order. */
@@ -141,6 +160,12 @@ static int value_to_abi(option_name option, const void *value, socklen_t len,
     memcpy(&l, value, sizeof(l));
     *out = pack_linger(&l);
     return 0;
+  }
+  if (option.kind == VALUE_TIMEVAL) {
+    struct timeval tv;
+    if (len < sizeof(tv)) return EINVAL;
+    memcpy(&tv, value, sizeof(tv));
+    return timeval_to_ms(&tv, out);
   }
   if (option.kind == VALUE_IN_ADDR) {
     /* An in_addr, or an ip_mreq/ip_mreqn whose interface address counts. */
@@ -195,6 +220,13 @@ static int value_from_abi(option_name option, int32_t v, void *value,
     l.l_onoff = (int)(v & 1);
     l.l_linger = (int)((uint32_t)v >> 1);
     put_value(&l, sizeof(l), value, len);
+    return 0;
+  }
+  if (option.kind == VALUE_TIMEVAL) {
+    struct timeval tv;
+    tv.tv_sec = v / 1000;
+    tv.tv_usec = (v % 1000) * 1000;
+    put_value(&tv, sizeof(tv), value, len);
     return 0;
   }
   if (option.kind == VALUE_IN_ADDR) {

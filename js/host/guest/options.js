@@ -38,6 +38,8 @@ const TABLE = {
     10: { key: 'reusePort', accepts: flag, fits: any },
     12: { key: 'debug', accepts: flag, fits: any },
     13: { key: 'linger', accepts: (v) => v, fits: any },
+    14: { key: 'rcvTimeo', accepts: ranged(0, 0x7fffffff), fits: any },
+    15: { key: 'sndTimeo', accepts: ranged(0, 0x7fffffff), fits: any },
   },
   [LEVEL_TCP]: {
     1: { key: 'noDelay', accepts: flag, fits: tcp },
@@ -84,7 +86,7 @@ export function defaultOptions(type = STREAM) {
     ...(type === STREAM ? STREAM_BUFFERS : DATAGRAM_BUFFERS),
     reuseAddr: 0, dontRoute: 0, broadcast: 0,
     keepAlive: 0, oobInline: 0, reusePort: 0, debug: 0, noDelay: 0, v6Only: 0,
-    linger: 0, keepIdle: 7200, keepIntvl: 75, keepCnt: 9, fastOpen: 0,
+    linger: 0, rcvTimeo: 0, sndTimeo: 0, keepIdle: 7200, keepIntvl: 75, keepCnt: 9, fastOpen: 0,
     ttl: 64, multicastTtl: 1, multicastLoop: 1, multicastIf: 0,
     unicastHops: 64, multicastHops: 1, multicastLoop6: 1, multicastIf6: 0,
   };

@@ -237,7 +237,7 @@ export class SocketLayer {
       const id = Atomics.load(hdr, ACC_BASE_WORD + ((tail >>> 0) % ACC_CAP));
       Atomics.store(hdr, H_ACC_TAIL, (tail + 1) | 0);
       return { errno: 0, id };
-    });
+    }, false, listener.options.rcvTimeo);
     if (typeof result === 'number') return { errno: -result };
     if (listener.flags() & F_ACC_OVERFLOW) this._kick(listener);
     return { errno: 0, sock: this._claim(listener, result.id, nonblock) };
@@ -284,7 +284,7 @@ export class SocketLayer {
         if (err) return -err;
         if (sock.flags() & F_RX_EOF) return 0;
         return undefined;
-      });
+      }, false, sock.options.rcvTimeo);
       if (n < 0) return got > 0 ? { errno: 0, n: got } : { errno: -n };
       got += n;
       if (n === 0 || !waitAll || peek || got >= total || sock.nonblock) return { errno: 0, n: got };
@@ -334,7 +334,7 @@ export class SocketLayer {
       from = decodeAddress(record.addr);
       if (!peek) dgramDrop(sock.hdr, H_RX_TAIL, record);
       return copied;
-    });
+    }, false, sock.options.rcvTimeo);
     if (n < 0) return { errno: -n };
     return { errno: 0, n, truncated, from };
   }
@@ -366,7 +366,7 @@ export class SocketLayer {
         if (total === 0) return 0;
         const n = this._writeStream(sock, srcs, sent);
         return n > 0 ? n : undefined;
-      });
+      }, false, sock.options.sndTimeo);
       if (n < 0) return sent > 0 ? { errno: 0, n: sent } : { errno: -n };
       if (n === 0) break;
       sent += n;
@@ -470,7 +470,7 @@ export class SocketLayer {
         else bytes.fill(0);
       });
       return total;
-    });
+    }, false, sock.options.sndTimeo);
     if (n < 0) return { errno: -n };
     this._kick(sock);
     return { errno: 0, n };
@@ -550,16 +550,20 @@ export class SocketLayer {
 
   /**
    * Runs `attempt` until it returns something other than undefined, waiting
-   * for socket events between tries; a non-blocking socket gets EAGAIN.
-   * Returns the attempt's result or E.AGAIN.
+   * for socket events between tries; a non-blocking socket gets EAGAIN, and
+   * so does one whose `timeoutMs` (its receive or send timeout) runs out.
+   * Returns the attempt's result or -E.AGAIN.
    */
-  _block(sock, attempt, ignoreNonblock = false) {
+  _block(sock, attempt, ignoreNonblock = false, timeoutMs = 0) {
+    // SO_RCVTIMEO / SO_SNDTIMEO: EAGAIN once the time is up, as on Linux.
+    const deadline = timeoutMs > 0 ? performance.now() + timeoutMs : Infinity;
     for (;;) {
       const seen = this.channel.eventSeq();
       const result = attempt();
       if (result !== undefined) return result;
       if (sock.nonblock && !ignoreNonblock) return -E.AGAIN;
-      this.channel.waitEvent(seen, Infinity);
+      if (performance.now() >= deadline) return -E.AGAIN;
+      this.channel.waitEvent(seen, deadline);
     }
   }
 }

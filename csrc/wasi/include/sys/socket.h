@@ -81,11 +81,13 @@
 #ifndef SO_LINGER
 #define SO_LINGER 13 /* struct linger comes from wasi-libc */
 #endif
-#ifndef SO_RCVLOWAT
-#define SO_RCVLOWAT 18
+/* Receive and send timeouts: a struct timeval (0 = none); a blocking call
+ * that waits longer fails with EAGAIN. */
+#ifndef SO_RCVTIMEO
+#define SO_RCVTIMEO 20
 #endif
-#ifndef SO_SNDLOWAT
-#define SO_SNDLOWAT 19
+#ifndef SO_SNDTIMEO
+#define SO_SNDTIMEO 21
 #endif
 
 #ifndef SOMAXCONN
