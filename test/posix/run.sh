@@ -38,7 +38,12 @@ if node js/host/run-wasi.js --help 2>&1 | grep -q -- '--allow-net'; then
   HOST+=(--allow-net --allow-lookup)
 fi
 
-[[ -f wasm/lib/libnativesockets_wasi.a ]] || ./build.sh wasi >/dev/null || exit 1
+# Whether LIBRARY is missing or older than the add-on's sources.
+stale() {
+  [[ ! -f $1 ]] || [[ -n $(find csrc/wasi -newer "$1" -type f | head -n 1) ]]
+}
+
+if stale wasm/lib/libnativesockets_wasi.a; then ./build.sh wasi >/dev/null || exit 1; fi
 mkdir -p "$OUT/native" "$OUT/wasi"
 # The poll server opens 2 * 2,000 + 1 descriptors in one process.
 ulimit -n 8192 2>/dev/null || true
@@ -64,7 +69,7 @@ compare_run() {
 EMSCRIPTEN=no
 if command -v emcc >/dev/null; then
   [[ -d /usr/share/nodejs/acorn ]] && export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
-  if [[ -f emscripten/lib/libnativesockets_emscripten.a ]] || ./build.sh emscripten >/dev/null 2>&1; then
+  if ! stale emscripten/lib/libnativesockets_emscripten.a || ./build.sh emscripten >/dev/null 2>&1; then
     EMSCRIPTEN=yes
     mkdir -p "$OUT/emscripten"
     echo '{ "type": "commonjs" }' > "$OUT/emscripten/package.json"

@@ -494,7 +494,11 @@ export class SocketLayer {
   }
 
   setOption(sock, level, name, value) {
-    const post = (key, v) => this.channel.post({ op: 'option', id: sock.id, name: key, value: v });
+    // A datagram socket's sends are kicks, which can overtake a message:
+    // its options are applied before setsockopt returns.
+    const post = sock.type === DGRAM
+      ? (key, v) => this.channel.request({ op: 'setOption', id: sock.id, name: key, value: v })
+      : (key, v) => this.channel.post({ op: 'option', id: sock.id, name: key, value: v });
     return options.setOption(sock, level, name, value, post, interfaceName);
   }
 
