@@ -156,6 +156,10 @@ static void inherited(void) {
   printf("accepted socket\n");
   setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
   setsockopt(listener, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+  {
+    struct linger l = {1, 7};
+    setsockopt(listener, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+  }
   memset(&addr, 0, sizeof(addr));
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -169,6 +173,12 @@ static void inherited(void) {
   show_int(conn, "SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR);
   show_int(conn, "SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE);
   show_int(client, "client SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR);
+  {
+    struct linger l = {0, 0};
+    socklen_t llen = sizeof(l);
+    getsockopt(conn, SOL_SOCKET, SO_LINGER, &l, &llen);
+    printf("  get SO_LINGER: {%d, %d}\n", l.l_onoff, l.l_linger);
+  }
   close(conn);
   close(client);
   close(listener);

@@ -37,7 +37,7 @@ const TABLE = {
     9: { key: 'oobInline', accepts: flag, fits: any },
     10: { key: 'reusePort', accepts: flag, fits: any },
     12: { key: 'debug', accepts: flag, fits: any },
-    13: { key: 'linger', accepts: (v) => v, fits: any },
+    13: { key: 'linger', accepts: (v) => v, fits: any }, // packed: see lingerOf
     14: { key: 'rcvTimeo', accepts: ranged(0, 0x7fffffff), fits: any },
     15: { key: 'sndTimeo', accepts: ranged(0, 0x7fffffff), fits: any },
   },
@@ -86,15 +86,19 @@ export function defaultOptions(type = STREAM) {
     ...(type === STREAM ? STREAM_BUFFERS : DATAGRAM_BUFFERS),
     reuseAddr: 0, dontRoute: 0, broadcast: 0,
     keepAlive: 0, oobInline: 0, reusePort: 0, debug: 0, noDelay: 0, v6Only: 0,
-    linger: 0, rcvTimeo: 0, sndTimeo: 0, keepIdle: 7200, keepIntvl: 75, keepCnt: 9, fastOpen: 0,
+    linger: { on: false, secs: 0 }, rcvTimeo: 0, sndTimeo: 0, keepIdle: 7200, keepIntvl: 75, keepCnt: 9, fastOpen: 0,
     ttl: 64, multicastTtl: 1, multicastLoop: 1, multicastIf: 0,
     unicastHops: 64, multicastHops: 1, multicastLoop6: 1, multicastIf6: 0,
   };
 }
 
-/** SO_LINGER's packed value (bit 0 on, seconds above) as { on, secs }. */
+/** SO_LINGER's packed ABI value (bit 0 on, seconds above) as { on, secs }. */
 export function lingerOf(packed) {
   return { on: (packed & 1) !== 0, secs: packed >>> 1 };
+}
+
+function packLinger(linger) {
+  return ((linger.secs << 1) | (linger.on ? 1 : 0)) | 0;
 }
 
 /** { errno, value } for getsockopt. */
@@ -109,12 +113,13 @@ export function getOption(sock, level, name) {
   // EOPNOTSUPP, though it sets it as ENOPROTOOPT.
   if (option && !option.fits(sock)) return { errno: level === LEVEL_SOCKET ? E.NOPROTOOPT : E.NOTSUP };
   if (!option) return { errno: E.NOPROTOOPT };
-  return { errno: 0, value: sock.options[option.key] };
+  const value = sock.options[option.key];
+  return { errno: 0, value: option.key === 'linger' ? packLinger(value) : value };
 }
 
 // What the worker is told: the record's value, or a form Node takes.
 function forWorker(key, value, lookupName) {
-  if (key === 'linger') return lingerOf(value);
+  if (key === 'linger') return { ...value };
   if (key === 'multicastIf') {
     const b = new Uint8Array(new Int32Array([value]).buffer);
     return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
@@ -136,9 +141,10 @@ export function setOption(sock, level, name, value, post, lookupName) {
   const stored = option.accepts(value);
   if (stored === null) return E.INVAL;
   if (option.key === 'linger') {
-    // Linux keeps the time when lingering is turned off.
-    const previous = sock.options.linger >>> 1;
-    sock.options.linger = (value & 1) ? value : (previous << 1);
+    // { on, secs }, which the close path reads. Linux keeps the time when
+    // lingering is turned off.
+    const asked = lingerOf(value);
+    sock.options.linger = asked.on ? asked : { on: false, secs: sock.options.linger.secs };
   } else sock.options[option.key] = stored;
   if (APPLIED.has(option.key)) post(option.key, forWorker(option.key, sock.options[option.key], lookupName));
   return 0;
@@ -149,9 +155,13 @@ export function inheritOptions(listener, sock) {
   const applied = [];
   const defaults = defaultOptions();
   for (const key of INHERITED) {
-    sock.options[key] = listener.options[key];
+    const value = listener.options[key];
+    sock.options[key] = key === 'linger' ? { ...value } : value;
+    const unchanged = key === 'linger'
+      ? value.on === defaults.linger.on && value.secs === defaults.linger.secs
+      : value === defaults[key];
     // Only what differs from a new socket's: most accepts post nothing.
-    if (APPLIED.has(key) && key !== 'reuseAddr' && sock.options[key] !== defaults[key]) {
+    if (APPLIED.has(key) && key !== 'reuseAddr' && !unchanged) {
       applied.push([key, forWorker(key, sock.options[key])]);
     }
   }
