@@ -35,6 +35,8 @@ static const char *errno_name(int e) {
     case EPIPE: return "EPIPE";
     case ERANGE: return "ERANGE";
     case ENXIO: return "ENXIO";
+    case ENETUNREACH: return "ENETUNREACH";
+    case EHOSTUNREACH: return "EHOSTUNREACH";
     default: return "E(other)";
   }
 }

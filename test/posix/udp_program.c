@@ -3,6 +3,7 @@
  * an address on the connected socket, connect(AF_UNSPEC) to dissolve the
  * association, and a multicast group joined on the loopback interface. */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
@@ -144,9 +145,40 @@ static void refusals(void) {
   close(b);
 }
 
+/* The same over IPv6: a group joined on the loopback interface by index.
+ * No datagram is sent: whether lo routes IPv6 multicast depends on the
+ * machine (Linux says ENETUNREACH where it does not, and the host reports
+ * a datagram's send error on the next call, not on the sendto). */
+static void multicast6(void) {
+  struct sockaddr_in6 any;
+  struct ipv6_mreq mreq;
+  unsigned int lo = if_nametoindex("lo");
+  int rx = socket(AF_INET6, SOCK_DGRAM, 0), tx = socket(AF_INET6, SOCK_DGRAM, 0), loop = 1;
+  socklen_t len = sizeof(any);
+  if (rx < 0 || tx < 0) DIE("socket6");
+  memset(&any, 0, sizeof(any));
+  any.sin6_family = AF_INET6;
+  any.sin6_addr = in6addr_any;
+  if (bind(rx, (struct sockaddr *)&any, sizeof(any)) < 0) DIE("bind6");
+  getsockname(rx, (struct sockaddr *)&any, &len);
+  memset(&mreq, 0, sizeof(mreq));
+  inet_pton(AF_INET6, "ff02::4242", &mreq.ipv6mr_multiaddr);
+  mreq.ipv6mr_interface = lo;
+  SHOW("IPV6_JOIN_GROUP on lo", setsockopt(rx, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq, sizeof(mreq)));
+  SHOW("IPV6_MULTICAST_IF lo", setsockopt(tx, IPPROTO_IPV6, IPV6_MULTICAST_IF, &lo, sizeof(lo)));
+  SHOW("IPV6_MULTICAST_LOOP", setsockopt(tx, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &loop, sizeof(loop)));
+  SHOW("IPV6_LEAVE_GROUP", setsockopt(rx, IPPROTO_IPV6, IPV6_LEAVE_GROUP, &mreq, sizeof(mreq)));
+  SHOW("IPV6_LEAVE_GROUP again", setsockopt(rx, IPPROTO_IPV6, IPV6_LEAVE_GROUP, &mreq, sizeof(mreq)));
+  inet_pton(AF_INET6, "2001:db8::1", &mreq.ipv6mr_multiaddr);
+  SHOW("IPV6_JOIN_GROUP of a unicast address", setsockopt(rx, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq, sizeof(mreq)));
+  close(rx);
+  close(tx);
+}
+
 int main(void) {
   refusals();
   association();
   multicast();
+  multicast6();
   return 0;
 }
