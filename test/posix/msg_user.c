@@ -102,6 +102,9 @@ static void tcp_part(void) {
   on = 1;
   ioctl(server, FIONBIO, &on);
   printf("FIONBIO 1: nonblocking %s\n", (fcntl(server, F_GETFL, 0) & O_NONBLOCK) ? "yes" : "no");
+  /* A request sockets do not know: ENOTTY, as a feature probe expects. */
+  n = ioctl(server, 0x7f7f, &on);
+  printf("unknown ioctl: %zd %s\n", n, n < 0 ? (errno == ENOTTY ? "ENOTTY" : errno_name(errno)) : "");
   close(client);
   close(server);
   close(listener);
