@@ -90,8 +90,10 @@ static int poll_ns(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns) {
       subscribe_fd(&n, i, fds[i].fd, __WASI_EVENTTYPE_FD_READ);
     }
   }
+  /* Nothing to wait for and no end: Linux sleeps for good, and so does
+   * this (poll_oneoff needs one subscription). */
+  if (timeout_ns == NO_TIMEOUT && n == 0) timeout_ns = INT64_MAX;
   if (timeout_ns != NO_TIMEOUT) subscribe_clock(&n, timeout_ns);
-  if (n == 0) return 0; /* nothing to wait for, and no end: as good as done */
   rc = __wasi_poll_oneoff(arrays.subs, arrays.events, n, &got);
   if (rc != 0) return nsw_fail(rc);
   for (i = 0; i < got; i++) {
