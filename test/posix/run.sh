@@ -33,10 +33,12 @@ skip() { echo "skip $1"; SKIPPED=$((SKIPPED + 1)); }
 
 # The host's flags: network access must be granted where run-wasi.js
 # denies it by default.
-HOST=(node js/host/run-wasi.js)
-if node js/host/run-wasi.js --help 2>&1 | grep -q -- '--allow-net'; then
-  HOST+=(--allow-net --allow-lookup)
-fi
+# poll_server holds 4,001 descriptors: every target gets room for 8,192, as
+# a native process does after `ulimit -n 8192` (the hosts' default guest
+# limit is 1,024, like Linux's default soft limit).
+DESCRIPTORS=8192
+ulimit -n "$DESCRIPTORS" 2>/dev/null || true
+HOST=(node js/host/run-wasi.js --allow-net --allow-lookup --max-sockets "$DESCRIPTORS")
 
 # Whether LIBRARY is missing or older than the add-on's sources.
 stale() {
@@ -73,8 +75,9 @@ if command -v emcc >/dev/null; then
     EMSCRIPTEN=yes
     mkdir -p "$OUT/emscripten"
     echo '{ "type": "commonjs" }' > "$OUT/emscripten/package.json"
-    echo "Module['nativesocketsHost'] = require('url').pathToFileURL('$PWD/js/host/emscripten.js').href;" \
-      > "$OUT/emscripten/host-path.js"
+    { echo "Module['nativesocketsHost'] = require('url').pathToFileURL('$PWD/js/host/emscripten.js').href;"
+      echo "Module['nativesocketsOptions'] = { maxSockets: $DESCRIPTORS };"
+    } > "$OUT/emscripten/host-path.js"
   fi
 fi
 
