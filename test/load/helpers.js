@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const GUEST = path.join(ROOT, 'build/load/load_guest.wasm');
+export const NATIVE_GUEST = path.join(ROOT, 'build/load/load_guest');
 export const RUNNER = path.join(ROOT, 'js/host/run-wasi.js');
 export const LONG = process.env.LOAD_LONG === '1';
 export const MB = 1e6;
@@ -46,17 +47,19 @@ export function memoryOf(pid, field = 'VmRSS') {
  * `args`. Returns { child, line(regex, ms), exited, stderr() }: line waits for
  * the next stdout line matching `regex` (earlier lines that do not match are
  * skipped) and resolves with its match; exited resolves with the exit code.
+ * `onLine` sees every line as it comes. `native`: the native build of the
+ * same program instead (a peer, or a kernel to compare with).
  */
-export function startGuest(args, { deadlineMs = 600_000 } = {}) {
-  const child = spawn(process.execPath, [RUNNER, ...runnerNetworkFlags(), GUEST, ...args], {
-    cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'],
-  });
+export function startGuest(args, { deadlineMs = 600_000, onLine = null, native = false } = {}) {
+  const argv = native ? [NATIVE_GUEST, ...args] : [process.execPath, RUNNER, ...runnerNetworkFlags(), GUEST, ...args];
+  const child = spawn(argv[0], argv.slice(1), { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const queue = [];
   const waiters = [];
   const lines = readline.createInterface({ input: child.stdout });
   lines.on('line', (text) => {
+    onLine?.(text);
     queue.push(text);
     while (waiters.length > 0 && waiters[0].take()) waiters.shift();
   });

@@ -17,8 +17,16 @@
  *                              byte, modulo 2^32)
  *   load_guest send-exit PORT BYTES [close]
  *                              connects to 127.0.0.1:PORT, sends BYTES of
- *                              pattern_byte(i), prints "sent BYTES" and
- *                              exits at once (after close() with "close")
+ *                              pattern_byte(i) (printing "at N" after each
+ *                              send), prints "sent BYTES" and exits at once
+ *                              (after close() with "close")
+ *   load_guest slow-sink PAUSE_MS
+ *                              run natively: the exit test's peer. Listens
+ *                              with a small fixed receive buffer (64 KiB, no
+ *                              autotuning), prints "port P", accepts one
+ *                              connection and reads it slowly (64 KiB, then
+ *                              a pause) to the end, checking pattern_byte(i);
+ *                              prints "got BYTES FIRST_WRONG end|reset"
  *
  * Every failure prints "load_guest: what: why" and exits 1. */
 #include <arpa/inet.h>
@@ -31,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_CLIENTS 2048
@@ -228,8 +237,10 @@ static int run_hold(void) {
 
 /* ---- send-exit: bytes handed to send, then exit at once ------------------- */
 
+/* Sends of 1 MiB: a send larger than the host's ring, so that when the
+ * kernel's buffer is full, the send returns with the ring full. */
 static int run_send_exit(int port, long long bytes, int close_first) {
-  static unsigned char chunk[64 * 1024];
+  static unsigned char chunk[1024 * 1024];
   struct sockaddr_in addr;
   long long off = 0;
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -243,10 +254,52 @@ static int run_send_exit(int port, long long bytes, int close_first) {
     n = send(fd, chunk, len, MSG_NOSIGNAL);
     if (n < 0) return fail("send");
     off += n;
+    say("at %lld", off);
   }
   if (close_first && close(fd) != 0) return fail("close");
   say("sent %lld", bytes);
   return 0; /* exit with the bytes still on their way */
+}
+
+/* ---- slow-sink: the peer that keeps the sender's buffers full ------------- */
+
+static int run_slow_sink(long pause_ms) {
+  static unsigned char buf[64 * 1024];
+  struct timespec pause;
+  unsigned long long total = 0;
+  long long first_wrong = -1;
+  int small = (int)sizeof(buf), port, fd, listener = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in addr;
+  socklen_t len = sizeof(addr);
+  const char *ending = "end";
+  pause.tv_sec = pause_ms / 1000;
+  pause.tv_nsec = (pause_ms % 1000) * 1000000L;
+  if (listener < 0) return fail("socket");
+  /* Set before listen, so the accepted socket has it from the handshake. */
+  setsockopt(listener, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+  loopback(&addr, 0);
+  if (bind(listener, (struct sockaddr *)&addr, sizeof(addr)) != 0 || listen(listener, 1) != 0 ||
+      getsockname(listener, (struct sockaddr *)&addr, &len) != 0)
+    return fail("listen");
+  port = ntohs(addr.sin_port);
+  say("port %lld", port);
+  fd = accept(listener, NULL, NULL);
+  if (fd < 0) return fail("accept");
+  for (;;) {
+    ssize_t n = recv(fd, buf, sizeof(buf), 0), k;
+    if (n < 0) {
+      ending = errno == ECONNRESET ? "reset" : "error";
+      break;
+    }
+    if (n == 0) break;
+    for (k = 0; k < n && first_wrong < 0; k++)
+      if (buf[k] != pattern_byte(total + (uint64_t)k)) first_wrong = (long long)(total + (uint64_t)k);
+    total += (unsigned long long)n;
+    nanosleep(&pause, NULL);
+  }
+  printf("got %llu %lld %s\n", total, first_wrong, ending);
+  fflush(stdout);
+  return 0;
 }
 
 int main(int argc, char **argv) {
@@ -254,8 +307,9 @@ int main(int argc, char **argv) {
   if (strcmp(mode, "echo") == 0 && argc == 3) return run_echo(atoll(argv[2]));
   if (strcmp(mode, "churn") == 0 && argc == 3) return run_churn(atoll(argv[2]));
   if (strcmp(mode, "hold") == 0 && argc == 2) return run_hold();
+  if (strcmp(mode, "slow-sink") == 0 && argc == 3) return run_slow_sink(atol(argv[2]));
   if (strcmp(mode, "send-exit") == 0 && (argc == 4 || argc == 5))
     return run_send_exit(atoi(argv[2]), atoll(argv[3]), argc == 5 && strcmp(argv[4], "close") == 0);
-  fprintf(stderr, "usage: load_guest echo MAX | churn N | hold | send-exit PORT BYTES [close]\n");
+  fprintf(stderr, "usage: load_guest echo MAX | churn N | hold | send-exit PORT BYTES [close] | slow-sink PAUSE_MS\n");
   return 2;
 }
