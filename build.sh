@@ -64,6 +64,7 @@ case ${1:-} in
   emscripten) build_emscripten ;;
   windows) build_windows ;;
   bench) cmd_bench ;;
+  load) cmd_load ;;
   install) cmd_install ;;
   clean) rm -rf "$BUILD" wasm/*.wasm wasm/lib wasm/include ;;
   *) usage ;;
