@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { MiB, size, startGuest } from './helpers.js';
 
 const BYTES = 24 * MiB;
-const TRANSFERS = size(3, 10);
+const TRANSFERS = size(6, 20);
 const READ_PAUSE_MS = 5; // the peer reads 64 KiB, then pauses: about 13 MB/s
 
 async function transfer(closeFirst) {
