@@ -75,6 +75,7 @@ case ${1:-} in
   windows) build_windows ;;
   bench) cmd_bench ;;
   fuzz-c) cmd_fuzz_c "${2:-600}" ;;
+  load) cmd_load ;;
   install) cmd_install ;;
   clean) rm -rf "$BUILD" wasm/*.wasm wasm/lib wasm/include ;;
   *) usage ;;
