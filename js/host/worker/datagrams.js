@@ -18,6 +18,9 @@ import { F_PEER, H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL } from '../layout.js
 import { dgramDrop, dgramPeek, dgramPush } from '../rings.js';
 import { applyDatagramOptions, changeMembership } from './options.js';
 
+// Node's dgram sends in the order of the calls; Deno's may not.
+const IN_ORDER_SENDS = globalThis.Deno === undefined;
+
 // How long the probe for the route's local address may take.
 const ROUTE_PROBE_MS = 1000;
 
@@ -32,6 +35,7 @@ export class DatagramEndpoint extends Endpoint {
     this.boundAddress = null; // what the socket was bound to (wildcard or not)
     this.peer = null;
     this.sending = 0;
+    this.sendQueue = [];
     this.memberships = []; // joined before the socket was bound
   }
 
@@ -154,6 +158,24 @@ export class DatagramEndpoint extends Endpoint {
     if (!to) return done({ code: 'EDESTADDRREQ' });
     // Linux refuses port 0 as a destination.
     if (to.port === 0) return done({ code: 'EINVAL' });
+    if (IN_ORDER_SENDS) return this._sendNow(payload, to, done);
+    // Deno's dgram resolves each destination asynchronously, so sends issued
+    // together may leave out of order: one at a time there.
+    this.sendQueue.push({ payload, to, done });
+    if (this.sendQueue.length === 1) this._sendNext();
+  }
+
+  _sendNext() {
+    const next = this.sendQueue[0];
+    if (!next) return;
+    this._sendNow(next.payload, next.to, (err) => {
+      this.sendQueue.shift();
+      next.done(err);
+      this._sendNext();
+    });
+  }
+
+  _sendNow(payload, to, done) {
     try {
       this.sock.send(payload, to.port, nodeHost(to), done);
     } catch (err) {
