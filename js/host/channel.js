@@ -177,7 +177,19 @@ export class WorkerChannel {
     }
   }
 
+  /** Handles every message the guest has posted so far. */
+  drain() {
+    for (;;) {
+      const got = receiveMessageOnPort(this.port);
+      if (got === undefined) return;
+      this.handlers.request(got.message);
+    }
+  }
+
+  // Messages first: what the guest posted before a kick (the socket's
+  // creation, say) is handled before the kick, whichever wakes this first.
   _takeKicks() {
+    this.drain();
     const ctrl = this.ctrl;
     if (Atomics.exchange(ctrl, C_KICK_OVERFLOW, 0) !== 0) this.handlers.kickAll();
     let tail = Atomics.load(ctrl, C_KICK_TAIL);

@@ -42,6 +42,8 @@ export class SocketHost {
    * @param options.unixPaths 'preopens' (default: unix-socket paths are
    *   resolved through the preopens) or 'host' (paths are host paths)
    * @param options.databases { services, protocols, hosts } file paths
+   * @param options.maxSockets sockets the guest may hold at once (1024);
+   *   socket() and accept() beyond it are EMFILE
    */
   constructor(options = {}) {
     const preopens = options.preopens ?? {};
@@ -67,11 +69,11 @@ export class SocketHost {
       execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
     });
     this.worker.unref();
-    this.channel = new GuestChannel(new Int32Array(control), port1, (msg) => this.sockets.notice(msg));
+    this.channel = new GuestChannel(new Int32Array(control), port1, () => {});
     this.worker.on('exit', () => this.channel.markDead());
     this.worker.on('error', () => this.channel.markDead());
     const unixPath = options.unixPaths === 'host' ? (p) => p : preopenedPath(preopens);
-    this.sockets = new SocketLayer(this.channel, unixPath);
+    this.sockets = new SocketLayer(this.channel, unixPath, options.maxSockets);
     this.resolver = new Resolver(this.channel, this.databases);
     this.closed = false;
   }

@@ -11,8 +11,8 @@ import { H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL } from '../layout.js';
 import { dgramDrop, dgramPeek, dgramPush } from '../rings.js';
 
 export class DatagramEndpoint extends Endpoint {
-  constructor(id, headerSab, dataSab, rxCap, family, hub) {
-    super(id, headerSab, dataSab, rxCap);
+  constructor(id, views, family, hub) {
+    super(id, views);
     this.family = family;
     this.hub = hub;
     this.options = { broadcast: false, reuseAddr: false, v6Only: false, rcvBuf: 0, sndBuf: 0 };
@@ -143,6 +143,8 @@ export class DatagramEndpoint extends Endpoint {
 
   shutdown() {}
 
+  // The handle stops receiving when it closes, and sends in flight hold
+  // copies: the slot can go back at once.
   close() {
     if (this.sock) {
       try {
@@ -152,6 +154,7 @@ export class DatagramEndpoint extends Endpoint {
       }
     }
     this.hub.unregister(this);
+    this.release();
   }
 
   setOption(name, value) {

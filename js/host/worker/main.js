@@ -6,52 +6,55 @@ import { workerData } from 'node:worker_threads';
 import { WorkerChannel } from '../channel.js';
 import { E, errnoFromNode } from '../errno.js';
 import { F_KICKED, H_FLAGS } from '../layout.js';
+import { WorkerPool } from '../pool.js';
 import { StreamEndpoint } from './streams.js';
 import { DatagramEndpoint } from './datagrams.js';
 import { nameInfo, resolve } from './resolver.js';
 
 const ctrl = new Int32Array(workerData.control);
 const endpoints = new Map();
-let lastAcceptedId = 0x40000000; // the guest numbers its own sockets below this
+// A slot id the guest names may be in a chunk whose announcement is still
+// in the message queue: take the queue first.
+const pool = new WorkerPool(() => channel.drain());
 
 const hub = {
   event: () => channel.event(),
-  notice: (msg) => channel.notice(msg),
   register: (ep) => endpoints.set(ep.id, ep),
-  unregister: (ep) => endpoints.delete(ep.id),
-  nextId: () => ++lastAcceptedId,
-  endpointsOf: (listener) => [...endpoints.values()].filter((ep) => ep.listener === listener),
+  unregister: (ep) => {
+    if (endpoints.get(ep.id) === ep) endpoints.delete(ep.id);
+  },
+  pool,
 };
 
 function open(msg) {
+  const views = pool.views(msg.id);
+  if (views === null) return;
   const ep = msg.type === 'stream'
-    ? new StreamEndpoint(msg.id, msg.header, msg.family, hub)
-    : new DatagramEndpoint(msg.id, msg.header, msg.data, msg.rxCap, msg.family, hub);
+    ? new StreamEndpoint(msg.id, views, msg.family, hub)
+    : new DatagramEndpoint(msg.id, views, msg.family, hub);
   endpoints.set(msg.id, ep);
-  for (const [name, value] of Object.entries(msg.options || {})) ep.setOption(name, value);
-  // Kicks travel apart from messages: one sent right after socket() (a
-  // sendto on an unbound UDP socket) can arrive before this 'open' and find
-  // no endpoint. The guest's kicked flag says so; answer it now.
-  if (Atomics.load(ep.hdr, H_FLAGS) & F_KICKED) kick(msg.id);
 }
 
 // Operations that answer; each gets `reply(body)` exactly once.
 const requests = {
   bind: (ep, msg, reply) => ep.bind(msg.addr, reply),
-  listen: (ep, msg, reply) => ep.listen(reply),
-  connect: (ep, msg, reply) => ep.connect(msg.addr, reply),
-  // Answered once the kernel socket is closed (or its orderly close has
-  // begun), so what the guest does next sees it closed, as after close(2).
+  listen: (ep, msg, reply) => ep.listen(msg.backlog, reply),
+  connect: (ep, msg, reply) => ep.connect(msg.addr, reply), // datagram sockets
+  // Asked (rather than told) for a socket holding an address: the answer
+  // comes once the kernel socket is closed, so a bind that follows finds
+  // the address free, as after close(2).
   close: (ep, msg, reply) => {
     ep.close(msg.reset);
     reply({ errno: 0 });
   },
 };
 
-// Operations that do not answer.
+// Operations that do not answer: a failure is the socket's error.
 const notices = {
   shutdown: (ep, msg) => ep.shutdown(msg.how),
   option: (ep, msg) => ep.setOption(msg.name, msg.value),
+  dial: (ep, msg) => ep.connect(msg.addr), // stream sockets
+  close: (ep, msg) => ep.close(msg.reset),
 };
 
 function handle(msg) {
@@ -59,6 +62,7 @@ function handle(msg) {
   try {
     switch (msg.op) {
       case 'open': return open(msg);
+      case 'chunk': return pool.addChunk(msg.number, msg.sab);
       case 'resolve': return resolve(msg, reply);
       case 'nameinfo': return nameInfo(msg, reply);
       case 'debug': return debug(msg, reply);
@@ -66,13 +70,14 @@ function handle(msg) {
       default: break;
     }
     const ep = endpoints.get(msg.id);
-    if (msg.op in requests) {
-      if (!ep) return reply({ errno: E.BADF });
+    if (msg.seq !== undefined) {
+      if (!ep || !(msg.op in requests)) return reply({ errno: E.BADF });
       return requests[msg.op](ep, msg, reply);
     }
     if (msg.op in notices && ep) notices[msg.op](ep, msg);
   } catch (err) {
     if (msg.seq !== undefined) reply({ errno: errnoFromNode(err), eai: 3 });
+    else endpoints.get(msg.id)?.fail?.(errnoFromNode(err));
   }
 }
 
@@ -86,6 +91,8 @@ function debug(msg, reply) {
   } else reply({ errno: E.INVAL });
 }
 
+// A kick for a socket already closed (or whose slot is reused) is harmless:
+// kicking only means "look at the rings".
 function kick(id) {
   const ep = endpoints.get(id);
   if (!ep) return;
