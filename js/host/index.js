@@ -72,6 +72,15 @@ export class SocketHost {
     this.channel = new GuestChannel(new Int32Array(control), port1, () => {});
     this.worker.on('exit', () => this.channel.markDead());
     this.worker.on('error', () => this.channel.markDead());
+    // Whoever stops the worker does so on this thread, the guest's: seeing
+    // it here at once spares the guest a wait for the 'exit' event (which
+    // a blocked guest could not take) and any write to descriptors the
+    // worker is about to close.
+    const terminate = this.worker.terminate.bind(this.worker);
+    this.worker.terminate = () => {
+      this.channel.markDead();
+      return terminate();
+    };
     const unixPath = options.unixPaths === 'host' ? (p) => p : preopenedPath(preopens);
     this.sockets = new SocketLayer(this.channel, unixPath, options.maxSockets);
     this.resolver = new Resolver(this.channel, this.databases);

@@ -96,6 +96,9 @@ export class SocketLayer {
     // sending after close.
     const slots = Math.ceil((2 * maxSockets + SPARE_CAP) / CHUNK_SLOTS) * CHUNK_SLOTS;
     this.pool = new GuestPool(slots, (number, sab) => this.channel.post({ op: 'chunk', number, sab }));
+    // The worker's descriptors die with it, and their numbers may soon name
+    // other files: no direct write may follow.
+    channel.onDead = () => this.pool.revokeDescriptors();
   }
 
   // ---- creation ---------------------------------------------------------
@@ -376,6 +379,7 @@ export class SocketLayer {
 
   /** Sends `srcs` (Uint8Arrays); `to` null = the connected peer. */
   send(sock, srcs, to) {
+    if (this.channel.dead) return { errno: E.NETDOWN };
     if (sock.type === DGRAM) return this._sendDatagram(sock, srcs, to);
     const flags = sock.flags();
     if (flags & F_LISTENING) return { errno: E.NOTCONN };
@@ -406,11 +410,11 @@ export class SocketLayer {
       if (n === 0) break;
       sent += n;
       this._kick(sock);
+      if (sock.nonblock) break; // never waits, whatever the peer does
       // Once the peer has finished it may be gone: wait until the kernel has
       // the bytes, so a reset it answers with fails the next send, as on a
       // kernel where loopback delivers the reset within the write.
       if (sock.flags() & F_RX_EOF) this._awaitSent(sock);
-      if (sock.nonblock) break;
     }
     return { errno: 0, n: sent };
   }
@@ -449,6 +453,8 @@ export class SocketLayer {
     if (Atomics.load(hdr, H_TX_TAIL) !== head) return 0;
     if (Atomics.compareExchange(hdr, H_FD_LEASE, 0, 1) !== 0) return 0;
     try {
+      // Under the lease: a worker that dies now revokes after this write.
+      if (this.channel.dead) return -E.NETDOWN;
       const fd = Atomics.load(hdr, H_FD) - 1;
       if (fd < 0) return 0;
       const rest = skipBytes(srcs, skip);

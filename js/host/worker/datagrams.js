@@ -2,12 +2,12 @@
 // datagrams go straight into the shared ring (dropped when it is full, as
 // UDP drops them); the guest's sends arrive as records in the send ring.
 import dgram from 'node:dgram';
-import { Endpoint } from './endpoint.js';
+import { Endpoint, answering } from './endpoint.js';
 import { errnoFromNode } from '../errno.js';
 import {
   AF_INET6, AF_UNSPEC, decodeAddress, encodeAddress, fromNode, nodeHost,
 } from '../addresses.js';
-import { H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL } from '../layout.js';
+import { F_PEER, H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL } from '../layout.js';
 import { dgramDrop, dgramPeek, dgramPush } from '../rings.js';
 
 export class DatagramEndpoint extends Endpoint {
@@ -57,17 +57,17 @@ export class DatagramEndpoint extends Endpoint {
 
   bind(addr, reply) {
     const sock = this._socket();
-    const onError = (err) => {
+    const onError = answering(reply, (err) => {
       // A dgram socket whose bind failed is unusable; start afresh.
       this.sock = null;
       sock.close();
       reply({ errno: errnoFromNode(err) });
-    };
+    });
     sock.once('error', onError);
-    sock.bind({ address: nodeHost(addr), port: addr.port, exclusive: !this.options.reuseAddr }, () => {
+    sock.bind({ address: nodeHost(addr), port: addr.port, exclusive: !this.options.reuseAddr }, answering(reply, () => {
       sock.off('error', onError);
       reply({ errno: 0 });
-    });
+    }));
   }
 
   _bindAny(then) {
@@ -82,22 +82,27 @@ export class DatagramEndpoint extends Endpoint {
   }
 
   connect(addr, reply) {
-    this._bindAny((err) => {
+    this._bindAny(answering(reply, (err) => {
       if (err) return reply({ errno: errnoFromNode(err) });
       const sock = this.sock;
+      if (this.peer) {
+        sock.disconnect();
+        this.peer = null;
+        this.clearFlags(F_PEER);
+      }
+      // Port 0 names no peer: Linux accepts it and the socket stays
+      // unconnected (Node would throw).
+      if (addr.port === 0) return reply({ errno: 0 });
       const onError = (e) => reply({ errno: errnoFromNode(e) });
       sock.once('error', onError);
-      const finish = () => {
+      const finish = answering(reply, () => {
         sock.off('error', onError);
         this.setPeer(addr);
         reply({ errno: 0 });
-      };
-      if (this.peer) {
-        sock.disconnect();
-      }
+      });
       this.peer = addr;
       sock.connect(addr.port, nodeHost(addr), finish);
-    });
+    }));
   }
 
   _deliver(msg, rinfo) {

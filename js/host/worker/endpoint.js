@@ -5,7 +5,23 @@ import {
   PEER_ADDR_OFFSET,
 } from '../layout.js';
 import { encodeAddress } from '../addresses.js';
+import { errnoFromNode } from '../errno.js';
 import { detachedViews } from '../pool.js';
+
+/**
+ * `fn` as a callback for Node: an exception it throws becomes the error
+ * answer of the request that `reply` answers, instead of vanishing in the
+ * event loop and leaving the guest waiting for good.
+ */
+export function answering(reply, fn) {
+  return (...args) => {
+    try {
+      return fn(...args);
+    } catch (err) {
+      return reply({ errno: errnoFromNode(err) });
+    }
+  };
+}
 
 export class Endpoint {
   /** @param views the slot's { hdr, hdrBytes, rx, tx } (pool.js) */

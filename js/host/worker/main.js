@@ -17,8 +17,12 @@ const endpoints = new Map();
 // in the message queue: take the queue first.
 const pool = new WorkerPool(() => channel.drain());
 
+// Stream endpoints whose kernel descriptor the guest may write to.
+const published = new Set();
+
 const hub = {
   event: () => channel.event(),
+  published,
   register: (ep) => endpoints.set(ep.id, ep),
   unregister: (ep) => {
     if (endpoints.get(ep.id) === ep) endpoints.delete(ep.id);
@@ -58,7 +62,13 @@ const notices = {
 };
 
 function handle(msg) {
-  const reply = (body) => channel.reply(msg.seq, body);
+  // Once only: a late second answer would be taken for another request's.
+  let answered = false;
+  const reply = (body) => {
+    if (answered) return;
+    answered = true;
+    channel.reply(msg.seq, body);
+  };
   try {
     switch (msg.op) {
       case 'open': return open(msg);
@@ -86,6 +96,8 @@ function debug(msg, reply) {
   if (msg.what === 'exit') {
     reply({ errno: 0 });
     setTimeout(() => process.exit(1), msg.afterMs ?? 0);
+  } else if (msg.what === 'ignore') {
+    // never answered: a wedged worker, as the guest's deadline sees it
   } else if (msg.what === 'count') {
     reply({ errno: 0, endpoints: endpoints.size });
   } else reply({ errno: E.INVAL });
@@ -108,7 +120,12 @@ const channel = new WorkerChannel(ctrl, workerData.port, {
   },
 });
 
-process.on('exit', () => channel.die());
+// The descriptors close with this thread: revoke each (waiting out a write
+// the guest has under way) before saying so.
+process.on('exit', () => {
+  for (const ep of published) ep.revokeDescriptor();
+  channel.die();
+});
 process.on('uncaughtException', () => {
   // A socket's asynchronous failure that escaped its handlers: the worker
   // stays up; the affected socket has already been given its error.

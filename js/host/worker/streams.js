@@ -7,7 +7,7 @@
 // connection instead.
 import net from 'node:net';
 import fs from 'node:fs';
-import { Endpoint } from './endpoint.js';
+import { Endpoint, answering } from './endpoint.js';
 import { E, errnoFromNode } from '../errno.js';
 import { AF_INET6, AF_UNIX, anyAddress, fromNode, nodeHost } from '../addresses.js';
 import {
@@ -63,10 +63,10 @@ export class StreamEndpoint extends Endpoint {
       return;
     }
     // listen() on an unbound socket binds it to an ephemeral port first.
-    this._listenOn(anyAddress(this.family), (res) => {
+    this._listenOn(anyAddress(this.family), answering(reply, (res) => {
       if (res.errno === 0) this.setFlags(F_LISTENING);
       reply(res);
-    });
+    }));
   }
 
   _listenOn(addr, reply) {
@@ -82,7 +82,7 @@ export class StreamEndpoint extends Endpoint {
       reply({ errno: E.ADDRINUSE });
       return;
     }
-    server.listen(options, () => {
+    server.listen(options, answering(reply, () => {
       server.off('error', onError);
       server.on('error', () => {});
       this.server = server;
@@ -92,7 +92,7 @@ export class StreamEndpoint extends Endpoint {
         this.setLocal(fromNode(a.address, a.port, a.family));
       }
       reply({ errno: 0 });
-    });
+    }));
   }
 
   // Node cannot stop accepting, so a connection beyond the backlog is reset
@@ -229,16 +229,28 @@ export class StreamEndpoint extends Endpoint {
     const handle = sock._handle;
     const fd = handle ? handle.fd : -1;
     if (typeof fd !== 'number' || fd < 0) return;
-    const hdr = this.hdr;
+    const ep = this;
     for (const name of ['close', 'reset']) {
       const original = handle[name];
       if (typeof original !== 'function') continue;
       handle[name] = function closeAfterRevoking(...args) {
-        revokeDescriptor(hdr);
+        ep.revokeDescriptor();
         return original.apply(this, args);
       };
     }
-    Atomics.store(hdr, H_FD, fd + 1);
+    this.hub.published.add(this);
+    Atomics.store(this.hdr, H_FD, fd + 1);
+  }
+
+  // The guest holds the lease only for one non-blocking write, so this wait
+  // is a few microseconds at most.
+  revokeDescriptor() {
+    if (!this.hub.published.delete(this)) return;
+    const hdr = this.hdr;
+    while (Atomics.compareExchange(hdr, H_FD_LEASE, 0, 2) === 1) {
+      // the guest is inside its write
+    }
+    Atomics.store(hdr, H_FD, 0);
   }
 
   _recordAddresses(sock, target) {
@@ -419,13 +431,4 @@ export class StreamEndpoint extends Endpoint {
   get localAddr() {
     return this.bindTarget;
   }
-}
-
-// The guest holds the lease only for one non-blocking write, so this wait is
-// a few microseconds at most.
-function revokeDescriptor(hdr) {
-  while (Atomics.compareExchange(hdr, H_FD_LEASE, 0, 2) === 1) {
-    // the guest is inside its write
-  }
-  Atomics.store(hdr, H_FD, 0);
 }

@@ -1,0 +1,185 @@
+// The host's lifecycle with real sockets on loopback: once the worker is
+// gone no byte goes anywhere and no call waits for it; every request the
+// guest makes gets an answer; bytes send() took are delivered after close
+// and exit.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as ns from '../../js/index.js';
+import { H_FD } from '../../js/host/layout.js';
+import { startNodePeer } from './node-peer.js';
+import { catchError } from './catch-error.js';
+
+const cleanups = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0)) await fn();
+  await ns.closeHost();
+});
+afterAll(() => ns.closeHost());
+
+const SINK = `
+  const server = net.createServer((c) => {
+    let bytes = 0;
+    c.on('data', (d) => { bytes += d.length; });
+    c.on('end', () => port.postMessage({ bytes }));
+    c.on('error', () => port.postMessage({ bytes, error: true }));
+  });
+  server.listen(0, '127.0.0.1', () => port.postMessage(server.address().port));`;
+
+function tempDir() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-lifecycle-'));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+// Opens files until one gets descriptor number `wanted` (the lowest free
+// number comes first); returns its path, or null. Keeps them open until the
+// test ends.
+function fileOnDescriptor(wanted) {
+  const dir = tempDir();
+  const fds = [];
+  cleanups.push(() => fds.forEach((fd) => fs.closeSync(fd)));
+  for (let i = 0; i < 256; i++) {
+    const file = path.join(dir, `f${i}`);
+    const fd = fs.openSync(file, 'w');
+    fds.push(fd);
+    if (fd === wanted) return file;
+  }
+  return null;
+}
+
+describe('after the worker is gone no direct write happens', () => {
+  for (const [how, stop] of [
+    ['worker.terminate()', (host) => host.worker.terminate()],
+    ['host.close()', (host) => host.close()],
+  ]) {
+    it(`${how}: send is ENETDOWN and a file opened on the old descriptor gets no byte`, async () => {
+      const peer = startNodePeer(SINK, {}, cleanups);
+      const port = await peer.next();
+      const c = ns.createNativeSocket();
+      ns.connect(c, '127.0.0.1', port);
+      ns.send(c, 'before');
+      const host = ns.getHost();
+      const sock = host.fds.get(c).sock;
+      const kernelFd = Atomics.load(sock.hdr, H_FD) - 1;
+      expect(kernelFd).toBeGreaterThanOrEqual(0); // the direct path was open
+      await stop(host);
+      const file = fileOnDescriptor(kernelFd);
+      expect(file).not.toBeNull();
+      const err = catchError(() => ns.send(c, 'after the worker died'));
+      expect(err.code).toBe('ENETDOWN');
+      expect(fs.statSync(file).size).toBe(0);
+    });
+  }
+});
+
+describe('a dead worker is seen within a second', () => {
+  const SECOND = 1000;
+
+  function timed(fn) {
+    const start = performance.now();
+    const err = catchError(fn);
+    return { err, ms: performance.now() - start };
+  }
+
+  function setUp() {
+    const l = ns.createNativeSocket();
+    ns.bindAddr(l, { address: '127.0.0.1', port: 0 });
+    ns.listen(l, 4);
+    const port = ns.getLocalAddr(l, ns.AF_INET).port;
+    const c = ns.createNativeSocket();
+    ns.connect(c, '127.0.0.1', port);
+    const { socket: a } = ns.accept(l);
+    return { l, port, c, a };
+  }
+
+  const calls = {
+    accept: ({ l }) => ns.accept(l),
+    recv: ({ a }) => ns.recv(a, 10),
+    connect: ({ port }) => ns.connect(ns.createNativeSocket(), '127.0.0.1', port),
+  };
+
+  for (const [name, call] of Object.entries(calls)) {
+    it(`${name} after worker.terminate(): ENETDOWN at once`, () => {
+      const s = setUp();
+      ns.getHost().worker.terminate(); // not awaited: the guest goes on at once
+      const { err, ms } = timed(() => call(s));
+      expect(err?.code).toBe('ENETDOWN');
+      expect(ms).toBeLessThan(SECOND);
+    });
+
+  }
+
+  // A loopback connect does not stay blocked long enough to be caught.
+  for (const name of ['accept', 'recv']) {
+    it(`${name} blocked while the worker exits: ENETDOWN within a second`, () => {
+      const s = setUp();
+      ns.getHost().debug('exit', { afterMs: 200 });
+      const { err, ms } = timed(() => calls[name](s));
+      expect(err?.code).toBe('ENETDOWN');
+      expect(ms).toBeLessThan(200 + SECOND);
+    });
+  }
+});
+
+describe('every request is answered', () => {
+  it('connect() on a bound socket that has been connected to returns (the port goes to the connection)', async () => {
+    const peer = startNodePeer(`
+      const server = net.createServer((c) => c.on('error', () => {}));
+      server.listen(0, '127.0.0.1', () => port.postMessage(server.address().port));
+      port.on('message', (p) => {
+        const c = net.connect(p, '127.0.0.1', () => port.postMessage('in'));
+        c.on('error', () => {});
+      });`, {}, cleanups);
+    const serverPort = await peer.next();
+    const s = ns.createNativeSocket();
+    ns.bindAddr(s, { address: '127.0.0.1', port: 0 });
+    const bound = ns.getLocalAddr(s, ns.AF_INET).port;
+    peer.worker.postMessage(bound);
+    expect(await peer.next()).toBe('in'); // a connection reached the bound socket
+    ns.connect(s, '127.0.0.1', serverPort);
+    expect(ns.getLocalAddr(s, ns.AF_INET).port).toBe(bound);
+    expect(ns.getPeerAddr(s, ns.AF_INET).port).toBe(serverPort);
+  });
+
+  it('a UDP connect to port 0 is answered (and leaves the socket unconnected)', () => {
+    const u = ns.createNativeSocket(ns.AF_INET, ns.SOCK_DGRAM, ns.IPPROTO_UDP);
+    ns.connect(u, '127.0.0.1', 0);
+    const err = catchError(() => ns.send(u, 'nowhere'));
+    expect(err.code).toBe('EDESTADDRREQ');
+  });
+
+  it('a request the worker never answers fails at its deadline, and the worker counts as wedged', () => {
+    const host = ns.getHost();
+    host.channel.requestDeadlineMs = 300;
+    const start = performance.now();
+    expect(() => host.debug('ignore')).toThrow();
+    expect(performance.now() - start).toBeLessThan(10_000);
+    expect(host.channel.dead).toBe(true);
+    expect(catchError(() => ns.createNativeSocket()).code).toBe('ENETDOWN');
+  });
+});
+
+describe('a non-blocking call never waits', () => {
+  it('send to a peer that finished sending and stopped reading: EAGAIN once full', async () => {
+    const peer = startNodePeer(`
+      const server = net.createServer((c) => { c.pause(); c.end(); c.on('error', () => {}); });
+      server.listen(0, '127.0.0.1', () => port.postMessage(server.address().port));`, {}, cleanups);
+    const port = await peer.next();
+    const c = ns.createNativeSocket();
+    ns.connect(c, '127.0.0.1', port);
+    expect(ns.recv(c, 10).length).toBe(0); // the peer's FIN
+    ns.setBlocking(c, false);
+    const block = Buffer.alloc(65536, 0x41);
+    let err = null;
+    for (let i = 0; i < 10_000 && err === null; i++) {
+      try {
+        ns.send(c, block);
+      } catch (e) {
+        err = e;
+      }
+    }
+    expect(err?.code).toBe('EAGAIN');
+  });
+});
