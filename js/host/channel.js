@@ -105,6 +105,38 @@ export class GuestChannel {
     }
   }
 
+  /**
+   * As request(), without blocking this thread: for the host's own calls
+   * made from its event loop. Resolves to null past `deadlineMs`.
+   */
+  async requestAsync(msg, deadlineMs) {
+    if (this.dead) throw new HostDown();
+    const seq = ++this.seq;
+    msg.seq = seq;
+    this.port.postMessage(msg);
+    const deadline = performance.now() + deadlineMs;
+    // Atomics.waitAsync alone does not keep the event loop alive.
+    const keepAlive = setInterval(() => {}, SLICE_MS);
+    try {
+      for (;;) {
+        const seen = Atomics.load(this.ctrl, C_REPLY);
+        this.drain();
+        const reply = this.replies.get(seq);
+        if (reply !== undefined) {
+          this.replies.delete(seq);
+          return reply;
+        }
+        if (this.dead) throw new HostDown();
+        const left = deadline - performance.now();
+        if (left <= 0) return null;
+        const waiter = Atomics.waitAsync(this.ctrl, C_REPLY, seen, Math.min(left, SLICE_MS));
+        if (waiter.async) await waiter.value;
+      }
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
   /** Sends a message that needs no answer. */
   post(msg) {
     if (!this.dead) this.port.postMessage(msg);
@@ -190,7 +222,7 @@ export class WorkerChannel {
     const ctrl = this.ctrl;
     for (;;) {
       const rung = Atomics.load(ctrl, C_DOORBELL);
-      this._takeKicks();
+      this.takeKicks();
       const waiter = Atomics.waitAsync(ctrl, C_DOORBELL, rung);
       if (waiter.async) await waiter.value;
     }
@@ -207,7 +239,7 @@ export class WorkerChannel {
 
   // Messages first: what the guest posted before a kick (the socket's
   // creation, say) is handled before the kick, whichever wakes this first.
-  _takeKicks() {
+  takeKicks() {
     this.drain();
     const ctrl = this.ctrl;
     if (Atomics.exchange(ctrl, C_KICK_OVERFLOW, 0) !== 0) this.handlers.kickAll();

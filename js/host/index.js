@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { WASI } from './wasi-module.js';
-import { GuestChannel } from './channel.js';
+import { GuestChannel, HostDown } from './channel.js';
 import { CONTROL_BYTES } from './layout.js';
 import { GuestMemory } from './memory.js';
 import { Databases } from './databases.js';
@@ -16,6 +16,10 @@ import { preview1Imports } from './guest/preview1.js';
 import { extensionImports, MODULE } from './guest/extension.js';
 
 export { MODULE as EXTENSION_MODULE };
+
+// The longest the host's close waits for lingering sockets (SO_LINGER may
+// ask for more per socket; the host's exit is bounded regardless).
+const FINISH_BOUND_MS = 10_000;
 
 // A guest's unix-socket path → a host path, through the preopened
 // directories (the guest reaches nothing it was not given), or null.
@@ -126,10 +130,20 @@ export class SocketHost {
     return this.channel.request({ op: 'debug', what, ...extra });
   }
 
-  /** Stops the worker; the guest's later socket calls fail with ENETDOWN. */
+  /**
+   * Stops the worker; the guest's later socket calls fail with ENETDOWN.
+   * First, as a process's exit does, the sockets the guest left open are
+   * closed and what send() took reaches the kernel (within each socket's
+   * linger time, DEFAULT_LINGER_MS unless SO_LINGER says otherwise).
+   */
   async close() {
     if (this.closed) return;
     this.closed = true;
+    try {
+      if (!this.channel.dead) await this.channel.requestAsync({ op: 'finish' }, FINISH_BOUND_MS);
+    } catch (err) {
+      if (!(err instanceof HostDown)) throw err;
+    }
     this.channel.markDead();
     await this.worker.terminate();
   }

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ns from '../../js/index.js';
-import { H_FD } from '../../js/host/layout.js';
+import crypto from 'node:crypto';
+import { H_FD, H_TX_HEAD, H_TX_TAIL } from '../../js/host/layout.js';
 import { startNodePeer } from './node-peer.js';
 import { catchError } from './catch-error.js';
 
@@ -182,4 +183,104 @@ describe('a non-blocking call never waits', () => {
     }
     expect(err?.code).toBe('EAGAIN');
   });
+});
+
+describe('bytes send() took are delivered after close and after exit', () => {
+  // Reads nothing for a while (so the sender's kernel buffer and ring
+  // fill), then everything, and reports what it got once the sender's FIN
+  // (or a reset) ends the stream.
+  const LATE_READER = `
+    const server = net.createServer((c) => {
+      const hash = crypto.createHash('sha256');
+      let bytes = 0;
+      c.pause();
+      setTimeout(() => c.resume(), 1000);
+      c.on('data', (d) => { hash.update(d); bytes += d.length; });
+      c.on('end', () => port.postMessage({ bytes, sha256: hash.digest('hex'), fin: true }));
+      c.on('error', (e) => port.postMessage({ bytes, error: e.code }));
+    });
+    server.listen(0, '127.0.0.1', () => port.postMessage(server.address().port));`;
+
+  // Non-blocking sends until the kernel and the ring are full; returns the
+  // bytes taken and their hash.
+  function fill(c) {
+    const hash = crypto.createHash('sha256');
+    let total = 0;
+    ns.setBlocking(c, false);
+    for (let i = 0; ; i++) {
+      const block = Buffer.alloc(65536, i & 0xff);
+      let n;
+      try {
+        n = ns.send(c, block);
+      } catch (err) {
+        expect(err.code).toBe('EAGAIN');
+        break;
+      }
+      hash.update(block.subarray(0, n));
+      total += n;
+    }
+    return { total, sha256: hash.digest('hex') };
+  }
+
+  for (const [how, end] of [
+    ['the guest exits', () => {}],
+    ['the guest closes, then exits', (c) => ns.close(c)],
+  ]) {
+    it(`${how} with its send ring full: the peer reads every byte, then FIN`, async () => {
+      const peer = startNodePeer(LATE_READER, {}, cleanups);
+      const port = await peer.next();
+      const c = ns.createNativeSocket();
+      ns.connect(c, '127.0.0.1', port);
+      const sent = fill(c);
+      const queued = ns.getHost().fds.get(c).sock;
+      expect(Atomics.load(queued.hdr, H_TX_HEAD) - Atomics.load(queued.hdr, H_TX_TAIL)).toBeGreaterThan(0);
+      expect(sent.total).toBeGreaterThanOrEqual(256 * 1024);
+      end(c);
+      await ns.closeHost(); // what runWasi does when the program exits
+      const got = await peer.next();
+      expect(got).toEqual({ bytes: sent.total, sha256: sent.sha256, fin: true });
+    }, 60_000);
+  }
+
+  it('SO_LINGER with a zero time: close resets, the queued bytes are dropped', async () => {
+    const peer = startNodePeer(LATE_READER, {}, cleanups);
+    const port = await peer.next();
+    const c = ns.createNativeSocket();
+    ns.connect(c, '127.0.0.1', port);
+    const sent = fill(c);
+    const host = ns.getHost();
+    // The worker's hook for the option (setsockopt's plumbing posts this).
+    host.channel.post({ op: 'option', id: host.fds.get(c).sock.id, name: 'linger', value: { on: true, seconds: 0 } });
+    ns.close(c);
+    // A paused Node reader sees the reset as an early end (or ECONNRESET):
+    // either way the bytes still queued never come.
+    const got = await peer.next();
+    expect(got.bytes).toBeLessThan(sent.total);
+  }, 60_000);
+});
+
+describe('the listen backlog is honoured', () => {
+  it('a backlog-1 listener that never accepts holds a few of 200 connections, not 200', async () => {
+    const l = ns.createNativeSocket();
+    ns.bindAddr(l, { address: '127.0.0.1', port: 0 });
+    ns.listen(l, 1);
+    const port = ns.getLocalAddr(l, ns.AF_INET).port;
+    const peer = startNodePeer(`
+      const socks = [];
+      let settled = 0;
+      for (let i = 0; i < 200; i++) {
+        const c = net.connect(data.port, '127.0.0.1');
+        socks.push(c);
+        const done = () => { if (++settled === 200) setTimeout(() => port.postMessage('done'), 500); };
+        c.once('connect', done);
+        c.once('error', done);
+      }`, { port }, cleanups);
+    expect(await peer.next()).toBe('done');
+    const count = ns.getHost().debug('count');
+    expect(count.endpoints).toBeLessThanOrEqual(4); // the listener and its queue (backlog + 1)
+    expect(count.held).toBeLessThanOrEqual(4);
+    // What it holds is a working queue.
+    const { socket } = ns.accept(l);
+    expect(socket).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -20,9 +20,18 @@ const pool = new WorkerPool(() => channel.drain());
 // Stream endpoints whose kernel descriptor the guest may write to.
 const published = new Set();
 
+// Closed stream sockets still handing their bytes to the kernel, and the
+// host's exit waiting for them.
+const lingering = new Set();
+let finishing = [];
+
 const hub = {
   event: () => channel.event(),
   published,
+  lingering,
+  lingerDone: () => {
+    if (lingering.size === 0) for (const reply of finishing.splice(0)) reply({ errno: 0 });
+  },
   register: (ep) => endpoints.set(ep.id, ep),
   unregister: (ep) => {
     if (endpoints.get(ep.id) === ep) endpoints.delete(ep.id);
@@ -77,6 +86,7 @@ function handle(msg) {
       case 'nameinfo': return nameInfo(msg, reply);
       case 'debug': return debug(msg, reply);
       case 'ping': return reply({ errno: 0 });
+      case 'finish': return finish(reply);
       default: break;
     }
     const ep = endpoints.get(msg.id);
@@ -91,6 +101,16 @@ function handle(msg) {
   }
 }
 
+// The guest has exited: close what it left open as its exit would (unread
+// data resets), and answer once every closed socket has handed what send()
+// took to the kernel (each within its linger time).
+function finish(reply) {
+  channel.takeKicks();
+  for (const ep of [...endpoints.values()]) ep.close(ep.hasUnread ? ep.hasUnread() : false);
+  if (lingering.size === 0) reply({ errno: 0 });
+  else finishing.push(reply);
+}
+
 // Hooks the tests use to prove a dead worker never hangs its guest.
 function debug(msg, reply) {
   if (msg.what === 'exit') {
@@ -99,7 +119,10 @@ function debug(msg, reply) {
   } else if (msg.what === 'ignore') {
     // never answered: a wedged worker, as the guest's deadline sees it
   } else if (msg.what === 'count') {
-    reply({ errno: 0, endpoints: endpoints.size });
+    // Connections listeners hold for the guest, with a slot or waiting.
+    let held = 0;
+    for (const ep of endpoints.values()) held += (ep.accepted?.size ?? 0) + (ep.waiting?.length ?? 0);
+    reply({ errno: 0, endpoints: endpoints.size, held });
   } else reply({ errno: E.INVAL });
 }
 

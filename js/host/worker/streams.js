@@ -23,6 +23,11 @@ const SOCKET_OPTS = { allowHalfOpen: true };
 // many it wants (listen(2)'s backlog, plus one as Linux counts it).
 const DEFAULT_BACKLOG = 128;
 const MAX_BACKLOG = 4096;
+// How long a closed socket may take to hand what send() took to the kernel
+// (SO_LINGER's time where set): the guest's exit waits this long at most.
+export const DEFAULT_LINGER_MS = 5000;
+// A closed socket that has sent everything waits this long for the peer's FIN.
+const CLOSED_IDLE_MS = 30_000;
 
 export class StreamEndpoint extends Endpoint {
   /** @param hub { event(), register(ep), unregister(ep), pool } */
@@ -43,7 +48,7 @@ export class StreamEndpoint extends Endpoint {
     this.txBlocked = false;
     this.txTaken = 0; // how far the ring has been handed to Node (H_TX_TAIL follows on completion)
     this.endAfterFlush = false;
-    this.options = { noDelay: false, keepAlive: false, v6Only: false };
+    this.options = { noDelay: false, keepAlive: false, v6Only: false, linger: null };
   }
 
   // ---- bind / listen / accept ---------------------------------------------
@@ -373,6 +378,9 @@ export class StreamEndpoint extends Endpoint {
     this.hub.unregister(this);
     if (this.listener) this.listener.accepted.delete(this);
     if (this.server) this._stopListening();
+    const linger = this.options.linger;
+    // SO_LINGER with a zero time: close(2) resets.
+    if (linger && linger.on && linger.seconds === 0) reset = true;
     const sock = this.sock;
     if (sock && !this.sockClosed) {
       sock.removeAllListeners('data');
@@ -382,19 +390,43 @@ export class StreamEndpoint extends Endpoint {
         // does what close(2) does (FIN, or a reset for unread data or for
         // data that arrives later).
         sock.destroy();
-      } else {
-        this.endAfterFlush = true;
-        // As a kernel does for a closed socket: data that still arrives
-        // draws a reset (so the peer's writes fail), the peer's FIN ends it.
-        sock.on('data', () => sock.resetAndDestroy());
-        sock.on('end', () => sock.destroy());
-        sock.resume();
-        this.flush();
-        // A peer that never closes must not keep the socket forever.
-        sock.setTimeout(30_000, () => sock.destroy());
-      }
+      } else this._linger(sock, linger && linger.on ? linger.seconds * 1000 : DEFAULT_LINGER_MS);
       // The slot goes back when Node's socket has closed ('close').
     } else this.release();
+  }
+
+  /** A closed socket still holding unread bytes (close(2) resets it). */
+  hasUnread() {
+    return this.pendingRx.length > 0 ||
+      Atomics.load(this.hdr, H_RX_HEAD) !== Atomics.load(this.hdr, H_RX_TAIL);
+  }
+
+  // Bytes send() took are delivered after close, as a kernel delivers them:
+  // the ring drains into the kernel, then FIN. The host's exit waits for
+  // every lingering socket to be handed over (hub.lingering), for `ms` at
+  // most; then the socket is closed with whatever the kernel has.
+  _linger(sock, ms) {
+    this.endAfterFlush = true;
+    const lingering = this.hub.lingering;
+    lingering.add(this);
+    const handedOver = () => {
+      clearTimeout(timer);
+      if (lingering.delete(this)) this.hub.lingerDone();
+    };
+    const timer = setTimeout(() => {
+      handedOver();
+      sock.destroy();
+    }, ms);
+    sock.once('finish', handedOver);
+    sock.once('close', handedOver);
+    // As a kernel does for a closed socket: data that still arrives draws
+    // a reset (so the peer's writes fail), the peer's FIN ends it.
+    sock.on('data', () => sock.resetAndDestroy());
+    sock.on('end', () => sock.destroy());
+    sock.resume();
+    this.flush();
+    // A peer that never closes must not keep the socket forever.
+    sock.setTimeout(CLOSED_IDLE_MS, () => sock.destroy());
   }
 
   // Stops accepting: the listening descriptor closes, connections Node
@@ -426,9 +458,17 @@ export class StreamEndpoint extends Endpoint {
       this.options.keepAlive = !!value;
       if (this.sock) this.sock.setKeepAlive(!!value);
     } else if (name === 'v6Only') this.options.v6Only = !!value;
+    else if (name === 'linger') this.options.linger = lingerValue(value);
   }
 
   get localAddr() {
     return this.bindTarget;
   }
+}
+
+// SO_LINGER as { on, seconds } (the hook the option's plumbing sets), or null.
+function lingerValue(value) {
+  if (!value || typeof value !== 'object') return null;
+  const seconds = Number.isInteger(value.seconds) && value.seconds >= 0 ? value.seconds : 0;
+  return { on: !!value.on, seconds: Math.min(seconds, 3600) };
 }
