@@ -6,7 +6,7 @@
 // it (H_OWNERS). A fresh 512 KiB buffer per connection cost tens of
 // microseconds and, under churn, gigabytes of memory waiting for the GC.
 import {
-  CHUNK_SLOTS, H_FD, H_OWNERS, HEADER_AREA, SLOT_BYTES, STREAM_RING,
+  CHUNK_SLOTS, H_FD, H_OWNERS, HEADER_AREA, OWNER_GUEST, SLOT_BYTES, STREAM_RING,
 } from './layout.js';
 
 /** The views of one slot: { hdr (Int32), hdrBytes, rx, tx }. */
@@ -107,6 +107,8 @@ export class GuestPool {
       if (owners === 0) {
         this.pending.delete(id);
         this.free.push(id);
+      } else if (owners & OWNER_GUEST) {
+        this.pending.delete(id); // open: release() puts it back
       }
     }
     return this.free.pop();

@@ -374,6 +374,7 @@ export class StreamEndpoint extends Endpoint {
   }
 
   close(reset) {
+    if (this.closedByGuest) return;
     this.closedByGuest = true;
     this.hub.unregister(this);
     if (this.listener) this.listener.accepted.delete(this);
