@@ -60,6 +60,10 @@ export class GuestSocket {
     this.tx = views.tx;
     // A stream socket that has connected, tried to, or was accepted.
     this.active = type === DGRAM;
+    // The worker hears of a socket when it first has to act on it: a socket
+    // that is opened and closed without use costs no message at all.
+    this.opened = false;
+    this.changedOptions = new Set();
     this.backlog = 0;
     this.nonblock = false;
     this.bound = false;
@@ -116,7 +120,6 @@ export class SocketLayer {
     if (id === 0) return { errno: E.MFILE };
     const sock = new GuestSocket(id, type, family, this.pool.views(id));
     sock.nonblock = nonblock;
-    this.channel.post({ op: 'open', id, type: type === STREAM ? 'stream' : 'dgram', family });
     this.open++;
     return { errno: 0, sock };
   }
@@ -125,6 +128,10 @@ export class SocketLayer {
     const reset = sock.type === STREAM && sock.active &&
       (ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL) > 0 || (sock.flags() & F_RX_PAUSED) !== 0);
     this.open--;
+    if (!sock.opened) {
+      this.pool.release(sock.id, OWNER_GUEST | OWNER_WORKER);
+      return 0;
+    }
     this.pool.release(sock.id, OWNER_GUEST);
     const msg = { op: 'close', id: sock.id, reset };
     try {
@@ -175,6 +182,7 @@ export class SocketLayer {
     if (sock.bound || (sock.flags() & (F_CONNECTED | F_CONNECTING))) return E.INVAL;
     const { errno, addr } = this._target(sock, guestAddr);
     if (errno) return errno;
+    this._open(sock);
     const reply = this.channel.request({ op: 'bind', id: sock.id, addr });
     if (reply.errno === 0) {
       sock.bound = true;
@@ -191,6 +199,7 @@ export class SocketLayer {
     if (sock.family === AF_UNIX && !sock.bound) return E.INVAL;
     // As Linux: a negative backlog is the most, and the queue holds one more.
     const wanted = backlog < 0 || backlog > SOMAXCONN ? SOMAXCONN : backlog;
+    this._open(sock);
     const reply = this.channel.request({ op: 'listen', id: sock.id, backlog: wanted });
     if (reply.errno === 0) {
       sock.bound = true;
@@ -243,6 +252,7 @@ export class SocketLayer {
     // non-blocking socket.
     sock.active = true;
     Atomics.or(sock.hdr, H_FLAGS, F_CONNECTING);
+    this._open(sock);
     this.channel.post({ op: 'dial', id: sock.id, addr });
     if (sock.family === AF_UNIX) sock.guestPeerPath = guestAddr.path;
     if (sock.nonblock) {
@@ -260,6 +270,7 @@ export class SocketLayer {
   _connectDatagram(sock, guestAddr) {
     const { errno, addr } = this._target(sock, guestAddr);
     if (errno) return errno;
+    this._open(sock);
     return this.channel.request({ op: 'connect', id: sock.id, addr }).errno;
   }
 
@@ -289,6 +300,7 @@ export class SocketLayer {
     const sock = new GuestSocket(id, STREAM, listener.family, this.pool.views(id));
     Atomics.or(sock.hdr, H_OWNERS, OWNER_GUEST);
     sock.active = true;
+    sock.opened = true; // the worker made it
     sock.nonblock = nonblock;
     sock.bound = false; // its address is the listener's, held by the listener
     sock.guestPath = listener.guestPath;
@@ -522,6 +534,7 @@ export class SocketLayer {
     if (sock.type === DGRAM && !(flags & F_PEER)) return E.NOTCONN;
     if (how & 1) sock.shutRd = true;
     if (how & 2) sock.shutWr = true;
+    this._open(sock);
     this.channel.post({ op: 'shutdown', id: sock.id, how });
     return 0;
   }
@@ -555,7 +568,9 @@ export class SocketLayer {
       // tuned on Linux read back what they expect.
       sock.options[key] = Math.min(value, 0x3fffffff) * 2;
     } else sock.options[key] = value ? 1 : 0;
-    if (APPLIED.has(key)) this.channel.post({ op: 'option', id: sock.id, name: key, value: sock.options[key] });
+    if (!APPLIED.has(key)) return 0;
+    if (sock.opened) this.channel.post({ op: 'option', id: sock.id, name: key, value: sock.options[key] });
+    else sock.changedOptions.add(key); // sent with 'open'
     return 0;
   }
 
@@ -599,7 +614,19 @@ export class SocketLayer {
   // ---- machinery --------------------------------------------------------
 
   _kick(sock) {
+    this._open(sock);
     if ((Atomics.or(sock.hdr, H_FLAGS, F_KICKED) & F_KICKED) === 0) this.channel.kick(sock.id);
+  }
+
+  // Tells the worker about the socket, with the options set so far.
+  _open(sock) {
+    if (sock.opened) return;
+    sock.opened = true;
+    const options = {};
+    for (const key of sock.changedOptions) options[key] = sock.options[key];
+    this.channel.post({
+      op: 'open', id: sock.id, type: sock.type === STREAM ? 'stream' : 'dgram', family: sock.family, options,
+    });
   }
 
   /**

@@ -46,6 +46,7 @@ function open(msg) {
     ? new StreamEndpoint(msg.id, views, msg.family, hub)
     : new DatagramEndpoint(msg.id, views, msg.family, hub);
   endpoints.set(msg.id, ep);
+  for (const [name, value] of Object.entries(msg.options ?? {})) ep.setOption(name, value);
 }
 
 // Operations that answer; each gets `reply(body)` exactly once.
