@@ -284,3 +284,19 @@ describe('the listen backlog is honoured', () => {
     expect(socket).toBeGreaterThan(0);
   }, 60_000);
 });
+
+describe('a guest holds at most maxSockets sockets', () => {
+  it('socket() beyond the limit is EMFILE, and closing one makes room', async () => {
+    const { instantiateReactor } = await import('../../js/host/index.js');
+    const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+    const wasm = fs.readFileSync(path.join(root, 'build/wasi/hostile.wasm'));
+    const { exports: x, host } = instantiateReactor(wasm, { maxSockets: 3 });
+    cleanups.push(() => host.close());
+    const EMFILE = 33;
+    const fds = [x.open_tcp_socket(), x.open_tcp_socket(), x.open_tcp_socket()];
+    for (const fd of fds) expect(fd).toBeGreaterThanOrEqual(3);
+    expect(x.open_tcp_socket()).toBe(-EMFILE);
+    expect(x.close_descriptor(fds[0])).toBe(0);
+    expect(x.open_tcp_socket()).toBeGreaterThanOrEqual(3);
+  });
+});
