@@ -300,3 +300,32 @@ describe('a guest holds at most maxSockets sockets', () => {
     expect(x.open_tcp_socket()).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('a peer pushing into a socket nobody reads', () => {
+  it('the host holds at most the ring and 1 MiB; the rest waits in the kernel', async () => {
+    const peer = startNodePeer(`
+      const server = net.createServer((c) => {
+        const block = Buffer.alloc(1 << 16, 0x42);
+        let sent = 0;
+        const pump = () => {
+          while (sent < (64 << 20)) {
+            sent += block.length;
+            if (!c.write(block)) return c.once('drain', pump);
+          }
+        };
+        pump();
+        c.on('error', () => {});
+        setTimeout(() => port.postMessage(sent), 1500);
+      });
+      server.listen(0, '127.0.0.1', () => port.postMessage(server.address().port));`, {}, cleanups);
+    const port = await peer.next();
+    const c = ns.createNativeSocket();
+    ns.connect(c, '127.0.0.1', port);
+    const pushed = await peer.next();
+    expect(pushed).toBeGreaterThan(2 << 20); // the peer did push hard
+    expect(pushed).toBeLessThan(64 << 20); // and the kernel made it wait
+    const { heldBytes } = ns.getHost().debug('count');
+    expect(heldBytes).toBeLessThanOrEqual((1 << 20) + (1 << 16));
+    ns.close(c);
+  });
+});

@@ -121,9 +121,13 @@ function debug(msg, reply) {
     // never answered: a wedged worker, as the guest's deadline sees it
   } else if (msg.what === 'count') {
     // Connections listeners hold for the guest, with a slot or waiting.
-    let held = 0;
-    for (const ep of endpoints.values()) held += (ep.accepted?.size ?? 0) + (ep.waiting?.length ?? 0);
-    reply({ errno: 0, endpoints: endpoints.size, held });
+    // and received bytes held for full rings.
+    let held = 0, heldBytes = 0;
+    for (const ep of endpoints.values()) {
+      held += (ep.accepted?.size ?? 0) + (ep.waiting?.length ?? 0);
+      heldBytes += ep.pendingBytes ?? 0;
+    }
+    reply({ errno: 0, endpoints: endpoints.size, held, heldBytes });
   } else reply({ errno: E.INVAL });
 }
 

@@ -28,6 +28,9 @@ const MAX_BACKLOG = 4096;
 export const DEFAULT_LINGER_MS = 5000;
 // A closed socket that has sent everything waits this long for the peer's FIN.
 const CLOSED_IDLE_MS = 30_000;
+// Received bytes the worker holds for a guest whose ring is full before it
+// stops reading (the kernel's buffer then fills and the sender waits).
+const HOLD_MAX = 1 << 20;
 
 export class StreamEndpoint extends Endpoint {
   /** @param hub { event(), register(ep), unregister(ep), pool } */
@@ -44,6 +47,7 @@ export class StreamEndpoint extends Endpoint {
     this.waiting = []; // a listener's Node connections without a slot yet
     this.backlog = DEFAULT_BACKLOG + 1;
     this.pendingRx = [];
+    this.pendingBytes = 0;
     this.eofPending = false;
     this.txBlocked = false;
     this.txTaken = 0; // how far the ring has been handed to Node (H_TX_TAIL follows on completion)
@@ -292,10 +296,14 @@ export class StreamEndpoint extends Endpoint {
     this.hub.event();
   }
 
+  // What the ring has no room for waits here; Node goes on reading until
+  // HOLD_MAX is held, so the kernel keeps delivering while the guest
+  // catches up instead of both sides taking turns to wake each other.
   _hold(rest) {
     this.pendingRx.push(rest);
-    this.sock.pause();
+    this.pendingBytes += rest.length;
     this.setFlags(F_RX_PAUSED);
+    if (this.pendingBytes >= HOLD_MAX) this.sock.pause();
   }
 
   _peerFinished() {
@@ -315,16 +323,18 @@ export class StreamEndpoint extends Endpoint {
     while (this.pendingRx.length) {
       const buf = this.pendingRx[0];
       const n = streamWrite(this.rx, this.hdr, H_RX_HEAD, H_RX_TAIL, buf);
+      this.pendingBytes -= n;
       if (n < buf.length) {
         this.pendingRx[0] = buf.subarray(n);
         break;
       }
       this.pendingRx.shift();
     }
+    const reading = this.sock && !this.sock.destroyed && !this.eofPending && !this.closedByGuest;
+    if (reading && this.pendingBytes < HOLD_MAX) this.sock.resume();
     if (!this.pendingRx.length) {
       this.clearFlags(F_RX_PAUSED);
       if (this.eofPending) this.setFlags(F_RX_EOF);
-      else if (this.sock && !this.sock.destroyed) this.sock.resume();
     }
     this.hub.event();
   }
