@@ -75,10 +75,10 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
       return addr ? sockets.connect(sock, addr) : E.INVAL;
     },
 
-    socket_listen(fd, _backlog) {
+    socket_listen(fd, backlog) {
       const { errno, sock } = socketOf(fd);
       if (errno) return errno;
-      return sockets.listen(sock);
+      return sockets.listen(sock, backlog | 0);
     },
 
     socket_local_addr(fd, out) {

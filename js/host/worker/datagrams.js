@@ -9,7 +9,7 @@
 // is the default destination and a filter on what is received; the local
 // address is the one the route to the peer uses.
 import dgram from 'node:dgram';
-import { Endpoint } from './endpoint.js';
+import { Endpoint, answering } from './endpoint.js';
 import { E, errnoFromNode } from '../errno.js';
 import {
   AF_INET6, AF_UNSPEC, decodeAddress, encodeAddress, fromNode, nodeHost,
@@ -25,8 +25,8 @@ const IN_ORDER_SENDS = globalThis.Deno === undefined;
 const ROUTE_PROBE_MS = 1000;
 
 export class DatagramEndpoint extends Endpoint {
-  constructor(id, headerSab, dataSab, rxCap, family, hub) {
-    super(id, headerSab, dataSab, rxCap);
+  constructor(id, views, family, hub) {
+    super(id, views);
     this.family = family;
     this.hub = hub;
     this.options = { broadcast: false, reuseAddr: false, v6Only: false, rcvBuf: 0, sndBuf: 0 };
@@ -66,17 +66,17 @@ export class DatagramEndpoint extends Endpoint {
 
   bind(addr, reply) {
     const sock = this._socket();
-    const onError = (err) => {
+    const onError = answering(reply, (err) => {
       // A dgram socket whose bind failed is unusable; start afresh.
       this.sock = null;
       sock.close();
       reply({ errno: errnoFromNode(err) });
-    };
+    });
     sock.once('error', onError);
-    sock.bind({ address: nodeHost(addr), port: addr.port, exclusive: !this.options.reuseAddr }, () => {
+    sock.bind({ address: nodeHost(addr), port: addr.port, exclusive: !this.options.reuseAddr }, answering(reply, () => {
       sock.off('error', onError);
       reply({ errno: 0 });
-    });
+    }));
   }
 
   _bindAny(then) {
@@ -95,9 +95,15 @@ export class DatagramEndpoint extends Endpoint {
       this._dissolve();
       return reply({ errno: 0 });
     }
-    this._bindAny((err) => {
+    this._bindAny(answering(reply, (err) => {
       if (err) return reply({ errno: errnoFromNode(err) });
-      routeSource(this.family, addr, (source) => {
+      // Port 0 names no peer: Linux accepts it and the socket stays
+      // unconnected (Node would throw).
+      if (addr.port === 0) {
+        this._dissolve();
+        return reply({ errno: 0 });
+      }
+      routeSource(this.family, addr, answering(reply, (source) => {
         this.peer = addr;
         this.setPeer(addr);
         // Bound to the wildcard: the kernel names the route's address.
@@ -105,8 +111,8 @@ export class DatagramEndpoint extends Endpoint {
           this.setLocal({ ...source, port: this.boundAddress.port });
         }
         reply({ errno: 0 });
-      });
-    });
+      }));
+    }));
   }
 
   // connect(AF_UNSPEC): no peer, and the local address as bound.
@@ -200,6 +206,8 @@ export class DatagramEndpoint extends Endpoint {
 
   shutdown() {}
 
+  // The handle stops receiving when it closes, and sends in flight hold
+  // copies: the slot can go back at once.
   close() {
     if (this.sock) {
       try {
@@ -209,6 +217,7 @@ export class DatagramEndpoint extends Endpoint {
       }
     }
     this.hub.unregister(this);
+    this.release();
   }
 
   setOption(name, value) {
