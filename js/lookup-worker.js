@@ -7,7 +7,8 @@ import * as ns from './index.js';
 
 const LOOKUPS = new Set(['getAddrInfo', 'getHostByName', 'getHostByAddr']);
 
-ns.init({ wasm: workerData.module });
+// The caller's policy decides whether names may be looked up at all.
+ns.init({ wasm: workerData.module, network: { lookup: workerData.lookup } });
 
 parentPort.on('message', ({ id, name, args }) => {
   if (!LOOKUPS.has(name)) {

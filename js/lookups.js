@@ -8,9 +8,14 @@ import { NativeSocketsError } from './errors.js';
 import { abortErrorOf } from './readiness.js';
 
 export class Lookups {
-  /** @param wasm what the instance was loaded from (options.wasm), if anything */
-  constructor(wasm) {
+  /**
+   * @param wasm what the instance was loaded from (options.wasm), if anything
+   * @param lookup whether the instance's network policy allows name lookups:
+   *   the helper's own instance must refuse them as the caller's does
+   */
+  constructor(wasm, lookup = true) {
     this.wasm = wasm instanceof URL ? fileURLToPath(wasm) : wasm;
+    this.lookup = lookup;
     this.worker = null;
     this.pending = new Map();
     this.nextId = 1;
@@ -49,8 +54,11 @@ export class Lookups {
   _start() {
     if (this.worker !== null) return this.worker;
     const worker = new Worker(new URL('./lookup-worker.js', import.meta.url), {
-      workerData: { module: this.wasm },
-      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+      workerData: { module: this.wasm, lookup: this.lookup },
+      // The caller's Node flags are not a worker's (--max-old-space-size,
+      // --expose-gc, --title, ... are ERR_WORKER_INVALID_EXEC_ARGV there),
+      // and this thread needs none.
+      execArgv: [],
     });
     worker.unref();
     worker.on('message', (msg) => this._settle(msg.id, msg));

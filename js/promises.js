@@ -43,7 +43,7 @@ function engineOf(s) {
   if (s.engine === undefined) {
     s.engine = {
       readiness: new Readiness(s, s.host.eventCounter(), scratch),
-      lookups: new Lookups(s.wasmOption),
+      lookups: new Lookups(s.wasmOption, s.host.policy.lookup),
     };
     s.onSocketClosed = (sock) => s.engine.readiness.socketClosed(sock);
   }

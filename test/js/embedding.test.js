@@ -10,23 +10,26 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const posixEcho = path.join(root, 'build/wasi/posix-echo.wasm');
 
-// One JS API call that opens a real socket (the worker must be running)
-// and one runWasi of a guest that serves and connects to itself.
+// One JS API call that opens a real socket (the worker must be running),
+// a name lookup of nativesockets/promises (its helper thread), and one
+// runWasi of a guest that serves and connects to itself.
 const SCRIPT = `
 import fs from 'node:fs';
 import * as ns from ${JSON.stringify(path.join(root, 'js/index.js'))};
+import * as nsp from ${JSON.stringify(path.join(root, 'js/promises.js'))};
 import { runWasi } from ${JSON.stringify(path.join(root, 'js/host/index.js'))};
 const s = ns.createNativeSocket(ns.AF_INET, ns.SOCK_STREAM);
 ns.bindAddr(s, { address: '127.0.0.1', port: 0 });
 ns.listen(s);
 const port = ns.getLocalAddr(s).port;
 ns.close(s);
+const found = await nsp.getAddrInfo('localhost', 0, ns.AF_INET);
 await ns.closeHost();
 const out = fs.openSync('/dev/null', 'w');
 const code = await runWasi(fs.readFileSync(${JSON.stringify(posixEcho)}), {
   args: ['posix-echo'], stdout: out, network: { allow: ['*'] },
 });
-console.log('api-port', port > 0, 'runWasi', code);
+console.log('api-port', port > 0, 'lookup', found.length > 0, 'runWasi', code);
 `;
 
 function runUnder(flags, env = {}) {
@@ -56,7 +59,7 @@ describe('the worker starts under any Node flags', () => {
     it(`node ${flags.join(' ')}`, () => {
       const r = runUnder(flags);
       expect(r.stderr).not.toMatch(/ERR_WORKER_INVALID_EXEC_ARGV/);
-      expect(r.stdout.trim()).toBe('api-port true runWasi 0');
+      expect(r.stdout.trim()).toBe('api-port true lookup true runWasi 0');
       expect(r.status).toBe(0);
     });
   }
@@ -64,7 +67,7 @@ describe('the worker starts under any Node flags', () => {
   it('NODE_OPTIONS with process-wide flags', () => {
     const r = runUnder([], { NODE_OPTIONS: '--max-old-space-size=256 --expose-gc --title=x --abort-on-uncaught-exception' });
     expect(r.stderr).not.toMatch(/ERR_WORKER_INVALID_EXEC_ARGV/);
-    expect(r.stdout.trim()).toBe('api-port true runWasi 0');
+    expect(r.stdout.trim()).toBe('api-port true lookup true runWasi 0');
     expect(r.status).toBe(0);
   });
 });

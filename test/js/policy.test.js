@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import * as ns from '../../js/index.js';
+import * as nsp from '../../js/promises.js';
 import { NetworkPolicy, PolicyError, parseRule } from '../../js/host/policy.js';
 
 const AF_INET = 1, AF_INET6 = 2, AF_UNIX = 3; // the host's address records
@@ -125,6 +126,13 @@ describe('the JS API', () => {
     ns.close(u);
     expect(() => ns.getAddrInfo('localhost', 0, ns.AF_INET)).toThrow(ns.NativeSocketsError);
     expect(ns.getAddrInfo('127.0.0.1', 0, ns.AF_INET)[0].address).toBe('127.0.0.1');
+  });
+
+  it('lookup: false holds for nativesockets/promises too (its helper thread has an instance of its own)', async () => {
+    ns.init({ network: { lookup: false } });
+    await expect(nsp.getAddrInfo('localhost', 0, ns.AF_INET)).rejects.toThrow(expect.objectContaining({ code: 'EAI_FAIL' }));
+    await expect(nsp.getHostByName('localhost')).rejects.toThrow(expect.objectContaining({ code: 'EAI_FAIL' }));
+    expect((await nsp.getAddrInfo('127.0.0.1', 0, ns.AF_INET))[0].address).toBe('127.0.0.1');
   });
 
   it('accept: a denied peer is closed, the allowed one is accepted', async () => {
