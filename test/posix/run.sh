@@ -130,11 +130,23 @@ check_driver() {
   log=$("$DRIVER" -shared "$d/part_b.c" -o "$OUT/wasi/lib.so" 2>&1)
   if [[ $? -ne 0 && $log == *"no shared libraries"* ]]; then pass "driver: -shared refused clearly"
   else fail "driver: -shared: $log"; fi
+  log=$("$DRIVER" -Wl,--shared "$d/part_b.c" -o "$OUT/wasi/lib.so" 2>&1)
+  if [[ $? -ne 0 && $log == *"no shared libraries"* ]]; then pass "driver: -Wl,--shared refused clearly"
+  else fail "driver: -Wl,--shared: $log"; fi
   if "$DRIVER" --version | grep -q 'nativesockets-cc'; then pass "driver: --version"
   else fail "driver: --version"; fi
   log=$("$DRIVER" -v -c "$d/part_b.c" -o "$OUT/wasi/part_b.o" 2>&1)
   if [[ $log == *"--target=wasm32-wasi"*"-nostdinc"* ]]; then pass "driver: -v prints the clang command"
   else fail "driver: -v: $log"; fi
+  # clang's own -v output too: CMake reads the include search list from it,
+  # and it shows that no host directory is searched.
+  local search
+  search=$(sed -n '/<\.\.\.> search starts here/,/End of search list/p' <<<"$log")
+  if [[ $search == *"wasm/include"*"wasm32-wasi"* ]] && ! grep -Eq '^ /usr(/local)?/include$' <<<"$search"; then
+    pass "driver: -v shows clang's search list: the add-on, clang, wasi-libc, no host /usr/include"
+  else
+    fail "driver: -v search list: $search"
+  fi
   if "$DRIVER" -c "$d/part_a.c" -o "$OUT/wasi/part_a.o" &&
     "$DRIVER" "$OUT/wasi/part_a.o" "$OUT/wasi/part_b.o" -o "$OUT/wasi/parts.wasm" &&
     [[ $("${HOST[@]}" "$OUT/wasi/parts.wasm") == "linked: 42" ]]; then
