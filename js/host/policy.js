@@ -158,6 +158,10 @@ export function judgedAddress(op, addr) {
   return { family, address, port: addr.port ?? 0 };
 }
 
+function isUnspecified6(text) {
+  return typeof text === 'string' && net.isIPv6(text) && ipv6Words(text.split('%')[0]).every((w) => w === 0);
+}
+
 export class NetworkPolicy {
   /**
    * @param spec true (everything), false (nothing), or
@@ -192,10 +196,17 @@ export class NetworkPolicy {
   /**
    * 0 when `op` on `addr` (the host's address record) is allowed, else
    * EACCES. For 'accept', `addr` is the peer and `local` the listener's
-   * address, whose port the rules' ports are matched against.
+   * address, whose port the rules' ports are matched against. For 'bind',
+   * `addr.v6Only` tells whether an IPv6 wildcard leaves IPv4 alone.
    */
   check(op, addr, local = null) {
     if (this.everything) return 0;
+    // An IPv6 wildcard without IPV6_V6ONLY binds every IPv4 address too
+    // (Linux's dual stack): both must be allowed.
+    if (op === 'bind' && addr.family === AF_INET6 && !addr.v6Only && isUnspecified6(addr.address)) {
+      const v4 = this.check('bind', { family: AF_INET, address: '0.0.0.0', port: addr.port ?? 0 });
+      if (v4) return v4;
+    }
     const subject = judgedAddress(op, addr);
     const port = op === 'accept' && local ? local.port ?? 0 : subject.port;
     if (this.deny.some((r) => this._matches(r, op, subject, port))) return E.ACCES;

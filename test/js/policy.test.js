@@ -93,6 +93,17 @@ describe('decisions', () => {
     expect(q.check('bind', v6('::', 80))).toBe(0); // binding the wildcard is not loopback
   });
 
+  it('an IPv6 wildcard bind is also an IPv4 wildcard bind unless IPV6_V6ONLY', () => {
+    const p = policy({ deny: ['bind:0.0.0.0'] });
+    expect(p.check('bind', v6('::', 80))).toBe(EACCES);
+    expect(p.check('bind', v6('0:0:0:0:0:0:0:0', 80))).toBe(EACCES);
+    expect(p.check('bind', { ...v6('::', 80), v6Only: true })).toBe(0);
+    expect(p.check('bind', v6('::1', 80))).toBe(0);
+    const only6 = policy({ allow: ['bind:[::]'] });
+    expect(only6.check('bind', v6('::', 80))).toBe(EACCES);
+    expect(only6.check('bind', { ...v6('::', 80), v6Only: true })).toBe(0);
+  });
+
   it('unix path prefixes stop at a path component', () => {
     const p = policy({ allow: ['unix:/run/app'] });
     expect(p.check('connect', { family: AF_UNIX, path: '/run/app/s.sock' })).toBe(0);
@@ -133,6 +144,17 @@ describe('the JS API', () => {
     await expect(nsp.getAddrInfo('localhost', 0, ns.AF_INET)).rejects.toThrow(expect.objectContaining({ code: 'EAI_FAIL' }));
     await expect(nsp.getHostByName('localhost')).rejects.toThrow(expect.objectContaining({ code: 'EAI_FAIL' }));
     expect((await nsp.getAddrInfo('127.0.0.1', 0, ns.AF_INET))[0].address).toBe('127.0.0.1');
+  });
+
+  it('deny bind:0.0.0.0 holds for a dual-stack IPv6 socket on [::] (it listens on IPv4 too)', () => {
+    ns.init({ network: { deny: ['bind:0.0.0.0'] } });
+    const dual = ns.createNativeSocket(ns.AF_INET6, ns.SOCK_STREAM);
+    expect(() => ns.bindAddr(dual, { address: '::', port: 0 })).toThrow(expect.objectContaining({ code: 'EACCES' }));
+    ns.close(dual);
+    const only6 = ns.createNativeSocket(ns.AF_INET6, ns.SOCK_STREAM);
+    ns.setSockOptInt(only6, ns.IPPROTO_IPV6_LEVEL, ns.IPV6_V6ONLY, 1);
+    ns.bindAddr(only6, { address: '::', port: 0 });
+    ns.close(only6);
   });
 
   it('accept: a denied peer is closed, the allowed one is accepted', async () => {

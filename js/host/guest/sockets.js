@@ -149,7 +149,7 @@ export class SocketLayer {
     }
     if (addr.family !== AF_UNIX && !isValidIp(addr)) return { errno: E.INVAL };
     if (addr.family === AF_UNIX && !addr.path) return { errno: E.INVAL };
-    const denied = this.policy.check(op, addr);
+    const denied = this.policy.check(op, { ...addr, v6Only: sock.options.v6Only !== 0 });
     if (denied) return { errno: denied };
     if (addr.family === AF_UNIX) {
       const path = this.unixPath(addr.path);
@@ -198,7 +198,7 @@ export class SocketLayer {
     if (flags & (F_CONNECTED | F_CONNECTING)) return E.INVAL;
     if (sock.family === AF_UNIX && !sock.bound) return E.INVAL;
     if (!sock.bound) {
-      const denied = this.policy.check('bind', anyAddress(sock.family));
+      const denied = this.policy.check('bind', { ...anyAddress(sock.family), v6Only: sock.options.v6Only !== 0 });
       if (denied) return denied;
     }
     // As Linux: a negative backlog is the most, and the queue holds one more.
