@@ -84,6 +84,11 @@ export function parseRule(rule) {
     ops = parseOps(opsMatch[1], rule);
     text = text.slice(opsMatch[0].length);
   }
+  // "connect" alone would be a host of that name and match nothing: a deny
+  // rule meant to stop every connect would stop none.
+  if (text.split('+').every((w) => ALL_OPS.has(w))) {
+    throw ruleError(rule, `an operation needs a target, e.g. ${text}:* or ${text}:unix`);
+  }
   if (text === 'unix') return { ops, kind: 'unix', path: null };
   if (text.startsWith('unix:')) {
     const p = text.slice(5);

@@ -39,6 +39,8 @@ describe('rule syntax', () => {
   it.each([
     '', '1.2.3', '300.0.0.1', '127.0.0.1/33', '[::1', '[::1]x', '[::1/129]', '*:70000', '*:9-1',
     '*:http', '*:', 'localhost:', '[::1]:', 'a host', 'unix:', 'connect+bogus:*', 'host:1:2',
+    // an operation alone is no host name: "deny connect" must not deny nothing
+    'connect', 'send', 'bind+accept', 'accept:send',
   ])('%j is refused with a message', (text) => {
     expect(() => parseRule(text)).toThrow(PolicyError);
   });
