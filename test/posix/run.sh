@@ -24,8 +24,9 @@ declare -A WASM_FLAGS=(
   [msg_user]=""
   [udp_program]=""
   [options_roundtrip]=""
+  [linger_reset]=""
 )
-PROGRAMS=(poll_server select_server resolve_client msg_user udp_program options_roundtrip)
+PROGRAMS=(poll_server select_server resolve_client msg_user udp_program options_roundtrip linger_reset)
 
 pass() { echo "ok   $1"; PASSED=$((PASSED + 1)); }
 fail() { echo "FAIL $1"; FAILED=$((FAILED + 1)); }
