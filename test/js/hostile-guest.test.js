@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { instantiateReactor } from '../../js/host/index.js';
+import { guarded, setHostDebug, takeUnexpectedFaults } from '../../js/host/guest/guard.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -333,5 +334,43 @@ describe('output regions are checked whole before anything is written', () => {
     expect(g.untouched(count, 4)).toBe(true);
     expect(g.x.raw_resolve(node, len, 0, 0, hint, out, 1, count, tail, 144)).toBe(0);
     expect(g.u32(count)).toBe(1);
+  });
+});
+
+describe('host debugging (the suite runs with NATIVESOCKETS_DEBUG=1)', () => {
+  it('is on in this suite', () => {
+    expect(process.env.NATIVESOCKETS_DEBUG).toBeTruthy();
+  });
+
+  it('a guest fault is an errno and no host fault; a host bug is EIO, recorded and loud', () => {
+    const imports = guarded({
+      fault: () => load().x.raw_host_name(0xfffffff0, 64),
+      bug: () => { throw new TypeError('a host bug'); },
+    });
+    expect(imports.fault()).toBe(EFAULT);
+    expect(takeUnexpectedFaults().total).toBe(0);
+    const errors = [];
+    const print = console.error;
+    console.error = (...args) => errors.push(args);
+    try {
+      expect(imports.bug()).toBe(29); // EIO
+    } finally {
+      console.error = print;
+    }
+    const { faults, total } = takeUnexpectedFaults();
+    expect(total).toBe(1);
+    expect(faults[0].name).toBe('bug');
+    expect(faults[0].error.message).toBe('a host bug');
+    expect(String(errors[0][0])).toMatch(/unexpected exception in import bug/);
+  });
+
+  it('off, a host bug is only EIO and nothing is recorded', () => {
+    setHostDebug(false);
+    try {
+      expect(guarded({ bug: () => { throw new Error('x'); } }).bug()).toBe(29);
+      expect(takeUnexpectedFaults().total).toBe(0);
+    } finally {
+      setHostDebug(null);
+    }
   });
 });

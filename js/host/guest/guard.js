@@ -16,14 +16,14 @@ let recordedTotal = 0;
 let debugOverride = null;
 
 function debugMode() {
-  if (debugOverride !== null) return debugOverride;
+  if (debugOverride !== null) return debugOverride || null;
   const value = process.env.NATIVESOCKETS_DEBUG;
   return value && value !== '0' ? value : null;
 }
 
 /** Turns host debugging on or off for this thread (null: follow the environment). */
 export function setHostDebug(on) {
-  debugOverride = on === null ? null : on ? '1' : null;
+  debugOverride = on === null ? null : on ? '1' : false;
 }
 
 /**
