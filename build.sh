@@ -8,6 +8,7 @@
 #   ./build.sh emscripten             Emscripten: the core + JS library, the C suite for Node
 #   ./build.sh windows                Windows (mingw-w64): DLL, import and static library, suite .exe
 #   ./build.sh bench                  the benchmarks: table in the terminal, JSON in build/bench
+#   ./build.sh fuzz [FUZZ_SECONDS=600] the fuzzers, long (a short run is part of test)
 #   ./build.sh install PREFIX=/usr/local [DESTDIR=...]
 #   ./build.sh clean
 #
@@ -52,7 +53,7 @@ for part in scripts/*.sh; do
 done
 
 usage() {
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -64,6 +65,7 @@ case ${1:-} in
   emscripten) build_emscripten ;;
   windows) build_windows ;;
   bench) cmd_bench ;;
+  fuzz) cmd_fuzz ;;
   install) cmd_install ;;
   clean) rm -rf "$BUILD" wasm/*.wasm wasm/lib wasm/include ;;
   *) usage ;;

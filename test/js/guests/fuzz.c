@@ -724,11 +724,16 @@ static int echo_udp(void) {
   for (u32 i = 0; i < len; i++) sent[i] = (uint8_t)rnd();
   int rc = x_socket_send_to(udp_a, A(sent), len, 0, 0, A(&n));
   if (rc || n != len) return fail("udp echo: send failed", rc ? rc : (int)n);
+  u32 readable_but_empty = 0;
   for (u32 tries = 0;; tries++) {
     rc = x_socket_recv_from(udp_b, A(got), sizeof(got), 0, A(local_addr), A(&n));
     if (rc != 6) break;
-    if (tries > 25) return fail("udp echo: the datagram did not arrive", (int)len);
-    wait_for(udp_b, 0, 200);
+    if (tries > 25) {
+      return fail(readable_but_empty > 20 ? "udp echo: poll says readable, recv says EAGAIN (tries that did)"
+                                          : "udp echo: the datagram did not arrive in 5 s (length)",
+                  (int)(readable_but_empty > 20 ? readable_but_empty : len));
+    }
+    if (wait_for(udp_b, 0, 200) == 0) readable_but_empty++;
   }
   if (rc) return fail("udp echo: recv failed", rc);
   if (n != len || memcmp(sent, got, len) != 0) return fail("udp echo: corrupted datagram", (int)n);
