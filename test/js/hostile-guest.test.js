@@ -5,6 +5,7 @@
 // would give, at once, with nothing written.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { instantiateReactor } from '../../js/host/index.js';
@@ -334,6 +335,33 @@ describe('output regions are checked whole before anything is written', () => {
     expect(g.untouched(count, 4)).toBe(true);
     expect(g.x.raw_resolve(node, len, 0, 0, hint, out, 1, count, tail, 144)).toBe(0);
     expect(g.u32(count)).toBe(1);
+  });
+});
+
+describe("stdio: the guest's descriptor, never the host's", () => {
+  it('a guest that closes its stdout and stderr closes nothing of the host, and writes nowhere after', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-stdio-'));
+    const out = fs.openSync(path.join(dir, 'out'), 'w');
+    try {
+      // one descriptor for both, as embedders often pass
+      const { exports: x, host } = instantiateReactor(hostile, { stdout: out, stderr: out });
+      hosts.push(host);
+      expect(x.close_descriptor(1)).toBe(0);
+      expect(x.close_descriptor(2)).toBe(0);
+      expect(x.close_descriptor(2)).toBe(8); // EBADF: the guest's is gone
+      // the host's is not: had it been closed, the next file or socket the
+      // process opens would take its number, and the guest's stderr with it
+      expect(() => fs.fstatSync(out)).not.toThrow();
+      const base = x.memory.grow(1) * PAGE;
+      const v = new DataView(x.memory.buffer);
+      v.setUint32(base, base + 64, true);
+      v.setUint32(base + 4, 5, true);
+      expect(x.raw_fd_write(2, base, 1, base + 8)).toBe(8);
+      expect(x.raw_fd_write(1, base, 1, base + 8)).toBe(8);
+    } finally {
+      fs.closeSync(out);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

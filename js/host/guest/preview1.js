@@ -109,6 +109,12 @@ export function preview1Imports({ wasi, memory, fds, sockets }) {
       if (entry === undefined) return E.BADF;
       fds.remove(fd);
       if (entry.kind === 'socket') return sockets.close(entry.sock);
+      // node:wasi's 0-2 are the embedder's stdio (by default its own
+      // process's), often one descriptor for all three. Closing it would
+      // free the number for the next socket or file the process opens, and
+      // the guest's other stdio, or the host's console, would then write
+      // into that. The guest loses its descriptor; the host keeps its own.
+      if (entry.kind === 'wasi' && entry.real <= 2) return 0;
       return wasi.fd_close(entry.real);
     },
 
