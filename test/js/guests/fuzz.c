@@ -717,10 +717,13 @@ static int echo_tcp(void) {
   return 0;
 }
 
-/* UDP may lose a datagram (a loopback one only under pressure), never
- * corrupt one. Each datagram carries its number and length, and bytes that
- * follow from the number, so a late one is recognised and checked too. */
-#define UDP_LOSSES_ALLOWED 5
+/* UDP may lose a datagram, but on loopback with a reader waiting it does
+ * not: the one loss this check ever saw was a host bug (the guest's closed
+ * stdio let it read another socket's data). So a datagram that has not come
+ * after 15 s fails the run; a late one is accepted. Each datagram carries
+ * its number and length, and bytes that follow from the number, so a late
+ * one is recognised and checked too. */
+#define UDP_LOSSES_ALLOWED 0
 static u32 udp_seq, udp_lost;
 
 static uint8_t udp_byte(u32 seq, u32 i) { return (uint8_t)((seq * 2654435761u + i * 40503u) >> 13); }
@@ -753,7 +756,7 @@ static int echo_udp(void) {
     }
     if (rc != 6) return fail("udp echo: recv failed", rc);
     if (++tries > 25) break;
-    wait_for(udp_b, 0, 200);
+    wait_for(udp_b, 0, tries == 25 ? 10000 : 200);
   }
   u32 error_a = 0, error_b = 0;
   x_socket_get_option(udp_a, 1, 3, A(&error_a));
