@@ -129,7 +129,8 @@ async function fuzzThread({ seed, seconds, progress: progressBuffer, sandbox }) 
   const x = instance.exports;
   const failure = () => {
     const bytes = new Uint8Array(x.memory.buffer, x.fuzz_failure());
-    return Buffer.from(bytes.subarray(0, bytes.indexOf(0))).toString();
+    const why = Buffer.from(bytes.subarray(0, bytes.indexOf(0))).toString();
+    return `${why}\n${echoSockets(host, x, progress)}`;
   };
   const hostFaults = () => {
     const { faults, total } = takeUnexpectedFaults();
@@ -175,6 +176,25 @@ async function fuzzThread({ seed, seconds, progress: progressBuffer, sandbox }) 
   if (endpoints !== baseline) return report({ ok: false, why: `the worker holds ${endpoints - baseline} endpoint(s) after teardown` });
   const entered = importNames.map((name, i) => [name, importCalls[i], importSuccesses[i]]).filter(([, n]) => n > 0);
   report({ ok: true, coverage, imports: entered, udpLost: x.fuzz_udp_lost() });
+}
+
+// The host's view of the echo sockets (header words, kick queue), to tell a
+// lost kick from a lost datagram when an echo check fails.
+function echoSockets(host, x, progress) {
+  const names = ['tcp client', 'tcp server', 'udp a', 'udp b'];
+  const lines = names.map((name, i) => {
+    const fd = x.fuzz_echo_fd(i);
+    const entry = host.fds.get(fd);
+    if (!entry || entry.kind !== 'socket') return `  ${name}: fd ${fd} is not a socket (${entry?.kind})`;
+    const h = entry.sock.hdr;
+    const word = (k) => Atomics.load(h, k) >>> 0;
+    return `  ${name}: fd ${fd} id ${entry.sock.id} flags 0x${word(0).toString(16)} error ${word(1)}` +
+      ` rx ${word(2) - word(3)} bytes queued, tx ${word(4) - word(5)} bytes queued`;
+  });
+  const ctrl = host.channel.ctrl;
+  lines.push(`  kick queue: head ${Atomics.load(ctrl, 8)} tail ${Atomics.load(ctrl, 9)} overflow ${Atomics.load(ctrl, 10)}, ` +
+    `${Atomics.load(progress, P_CALLS)} calls made`);
+  return lines.join('\n');
 }
 
 // ---- the watching thread -------------------------------------------------

@@ -885,3 +885,8 @@ EXPORT(fuzz_failure) u32 fuzz_failure(void) { return A(failure); }
 EXPORT(fuzz_op_count) u32 fuzz_op_count(u32 op) { return op < OP_COUNT ? op_counts[op] : 0; }
 EXPORT(fuzz_ops) u32 fuzz_ops(void) { return OP_COUNT; }
 EXPORT(fuzz_udp_lost) u32 fuzz_udp_lost(void) { return udp_lost; }
+/* The echo sockets, for the harness to describe when a check fails. */
+EXPORT(fuzz_echo_fd) u32 fuzz_echo_fd(u32 i) {
+  const u32 fds[4] = { tcp_client, tcp_server, udp_a, udp_b };
+  return i < 4 ? fds[i] : 0xffffffffu;
+}
