@@ -232,6 +232,7 @@ async function main() {
   });
 
   let importNamesSeen = [];
+  const rssSamples = []; // one per tenth of the run, to tell a plateau from a leak
   let baselineRss = null, peakRss = 0, lastCalls = -1, lastChange = performance.now();
   const failWith = (why) => {
     console.log(`guest fuzz FAILED (seed ${opts.seed}, replay with FUZZ_SEED=${opts.seed}): ${why}`);
@@ -253,6 +254,8 @@ async function main() {
     const rss = rssMb();
     if (phase >= 2 && phase < 3) {
       if (baselineRss === null) baselineRss = rss;
+      const tenth = Math.floor(((now - started) / 1000 / opts.seconds) * 10);
+      if (rssSamples.length <= tenth) rssSamples.push(rss);
       peakRss = Math.max(peakRss, rss);
       if (rss - baselineRss > opts.rssGrowthMb) {
         failWith(`memory: RSS grew from ${baselineRss.toFixed(0)} MB to ${rss.toFixed(0)} MB (limit +${opts.rssGrowthMb} MB)`);
@@ -281,6 +284,7 @@ async function main() {
     if (missing.length) failWith(`never called: ${missing.join(', ')}`);
     const seconds = (performance.now() - started) / 1000;
     console.log(`  UDP datagrams lost: ${result.udpLost}`);
+    console.log(`  RSS by tenths of the run (MB): ${rssSamples.map((r) => r.toFixed(0)).join(' ')}`);
     console.log(`guest fuzz ok: ${calls} calls in ${seconds.toFixed(1)} s, RSS ${baselineRss?.toFixed(0)} MB after warm-up, peak ${peakRss.toFixed(0)} MB`);
     console.log('1 passed, 0 failed');
     fs.rmSync(sandbox, { recursive: true, force: true });
