@@ -10,7 +10,7 @@
 build_fuzz_guest() {
   # shellcheck disable=SC2086
   "${WASI_CC[@]}" -std=c11 -O2 $WARNINGS -mexec-model=reactor \
-    test/js/guests/fuzz.c -o "$WASI_OUT/fuzz.wasm"
+    test/js/guests/fuzz.c test/js/guests/fuzz_echo.c -o "$WASI_OUT/fuzz.wasm"
 }
 
 # The wasm guest boundary of the Node host, for FUZZ_SECONDS (default 600).

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The guest fuzzer's harness: runs build/wasi/fuzz.wasm (test/js/guests/fuzz.c)
+// The guest fuzzer's harness: runs build/wasi/fuzz.wasm (test/js/guests/fuzz.c and fuzz_echo.c)
 // under the host for a while and checks the host, not the answers:
 //
 //   - no exception escapes an import, and none is caught as unexpected
