@@ -118,8 +118,8 @@ static u32 protected_fds[8];    /* the echo sockets: never passed to a random ca
 static u32 protected_len;
 uint16_t listen_ports[8]; /* ports of the fuzzer's own listeners on 127.0.0.1 */
 
-/* Host bugs still open (issue 10) that the fuzzer steps around unless told
- * not to, so that it keeps finding new ones. Bit 0: connect() on a socket
+/* Host bugs the fuzzer can step around while they are open (the harness's
+ * KNOWN_BUGS; both below are fixed, and it no longer does). Bit 0: connect() on a socket
  * that was bound and has received a connection never returns (finding 7);
  * so no connect on a descriptor the fuzzer tried to bind or listen on. */
 #define KNOWN_CONNECT_AFTER_BIND 1u
