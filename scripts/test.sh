@@ -66,7 +66,7 @@ cmd_test() {
   run_suite "js (vitest)" bash -c 'npx vitest run --reporter=default \
     --reporter=json --outputFile.json=build/logs/vitest.json test/js;
     node test/js/summary.mjs build/logs/vitest.json'
-  run_suite "docs code blocks" bash test/docs/run.sh
+  test_docs
   for target in emscripten windows; do
     if declare -F "test_$target" >/dev/null; then
       "test_$target"
