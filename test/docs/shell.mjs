@@ -126,7 +126,9 @@ function checkCommand(command, args, { root, pkg, problems, missingTools }) {
   const name = command.text;
   if (command.dynamic || BUILTINS.has(name)) return;
   if (name.includes('/')) {
-    if (!existsInRepo(name, root)) problems.push(`${name}: no such file in the repository`);
+    // ./build.sh, js/cli.js: the repository's; ./configure: the reader's own.
+    const p = repoPath(name);
+    if (p !== null && !existsInRepo(p, root)) problems.push(`${name}: no such file in the repository`);
     return;
   }
   if (name === 'npx') {
@@ -137,7 +139,7 @@ function checkCommand(command, args, { root, pkg, problems, missingTools }) {
   if (name === 'npm' && args[0]?.text === 'run' && args[1] && !pkg.scripts?.[args[1].text]) {
     problems.push(`npm run ${args[1].text}: no such script in package.json`);
   }
-  if (!onPath(name)) missingTools.push(name);
+  if (!onPath(name) && !isPackageBin(name, root, pkg)) missingTools.push(name);
 }
 
 function isAssignment(text) {
