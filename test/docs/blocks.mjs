@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codeBlocks } from './markdown.mjs';
+import { checkLinks } from './links.mjs';
 import { checkShell, existsInRepo, isPackageBin } from './shell.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -50,9 +51,13 @@ const pkgConfigCache = new Map();
 function main() {
   for (const file of options.mustFail) {
     for (const block of blocksOf(file)) report(block, mustFail(checkBlock(block)));
+    report({ file, info: 'links' }, everyLinkBroken(file));
   }
   for (const file of options.files) {
     for (const block of blocksOf(file)) report(block, checkBlock(block));
+    const rel = path.relative(root, path.resolve(root, file));
+    report({ file: rel, info: 'links' }, linksOf(rel));
+    if (rel === 'docs/README.md') report({ file: rel, info: 'index' }, indexIsComplete(rel));
   }
   console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
   process.exitCode = counts.failed === 0 ? 0 : 1;
@@ -103,7 +108,7 @@ function checkBlock(block) {
 function report(block, { status, detail }) {
   const key = { ok: 'passed', FAIL: 'failed', skip: 'skipped' }[status];
   counts[key]++;
-  const where = `${block.file}:${block.line} ${block.info || '(no info string)'}`;
+  const where = `${block.file}${block.line ? `:${block.line}` : ''} ${block.info || '(no info string)'}`;
   if (status === 'FAIL') {
     console.log(`FAIL ${where}`);
     console.log(indent(detail));
@@ -116,6 +121,31 @@ function indent(text) {
   const lines = text.trimEnd().split('\n');
   const shown = lines.length > 40 ? [...lines.slice(0, 40), `... (${lines.length - 40} more lines)`] : lines;
   return shown.map((l) => `    ${l}`).join('\n');
+}
+
+// In a --must-fail file every relative link is wrong on purpose.
+function everyLinkBroken(file) {
+  const rel = path.relative(root, path.resolve(root, file));
+  const { count, broken } = checkLinks(rel, fs.readFileSync(path.join(root, rel), 'utf8'), root);
+  if (count > 0 && broken.length === count) return { status: 'ok', detail: `all ${count} links fail as they must` };
+  return { status: 'FAIL', detail: `${count - broken.length} of ${count} links must fail but did not` };
+}
+
+// Relative links resolve; a docs/ page still being written is a skip.
+function linksOf(file) {
+  const { count, broken, pending } = checkLinks(file, fs.readFileSync(path.join(root, file), 'utf8'), root);
+  if (broken.length) return { status: 'FAIL', detail: broken.join('\n') };
+  if (pending.length) return { status: 'skip', detail: `links to pages not written yet: ${[...new Set(pending)].join(', ')}` };
+  return { status: 'ok', detail: `${count} relative links resolve` };
+}
+
+// The index names every page of docs/.
+function indexIsComplete(file) {
+  const index = fs.readFileSync(path.join(root, file), 'utf8');
+  const pages = fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md') && f !== 'README.md');
+  const missing = pages.filter((f) => !index.includes(`](${f})`) && !index.includes(`](${f}#`));
+  if (missing.length) return { status: 'FAIL', detail: `docs/README.md does not link to ${missing.join(', ')}` };
+  return { status: 'ok', detail: `links to all ${pages.length} pages` };
 }
 
 // requires=PATH[,bin:NAME...]: a feature still being written.
