@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Checks every fenced code block of README.md and docs/*.md (or of the files
-// named on the command line) by its info string; the rules are in
-// docs/README.md ("Every code block is tested"). Run through test/docs/run.sh,
-// which installs the library for the C blocks:
-//   node test/docs/blocks.mjs --work DIR --prefix PREFIX [FILE.md...]
-// Prints "ok", "FAIL" or "skip" per block, then "N passed, N failed, N skipped".
+// named on the command line) by its info string, and each file's relative
+// links; the rules are in docs/README.md ("Every code block is tested"). Run
+// through test/docs/run.sh, which installs the library for the C blocks:
+//   node test/docs/blocks.mjs --work DIR --prefix PREFIX [--must-fail FILE.md] [FILE.md...]
+// Prints "ok", "FAIL" or "skip" per check, then "N passed, N failed, N skipped".
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -136,7 +136,7 @@ function linksOf(file) {
   const { count, broken, pending } = checkLinks(file, fs.readFileSync(path.join(root, file), 'utf8'), root);
   if (broken.length) return { status: 'FAIL', detail: broken.join('\n') };
   if (pending.length) return { status: 'skip', detail: `links to pages not written yet: ${[...new Set(pending)].join(', ')}` };
-  return { status: 'ok', detail: `${count} relative links resolve` };
+  return { status: 'ok', detail: `relative links resolve: ${count}` };
 }
 
 // The index names every page of docs/.
