@@ -58,6 +58,7 @@ function main() {
     const rel = path.relative(root, path.resolve(root, file));
     report({ file: rel, info: 'links' }, linksOf(rel));
     if (rel === 'docs/README.md') report({ file: rel, info: 'index' }, indexIsComplete(rel));
+    if (rel === 'README.md') report({ file: rel, info: 'size' }, readmeIsShort(rel));
   }
   console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
   process.exitCode = counts.failed === 0 ? 0 : 1;
@@ -137,6 +138,15 @@ function linksOf(file) {
   if (broken.length) return { status: 'FAIL', detail: broken.join('\n') };
   if (pending.length) return { status: 'skip', detail: `links to pages not written yet: ${[...new Set(pending)].join(', ')}` };
   return { status: 'ok', detail: `relative links resolve: ${count}` };
+}
+
+// The README is the first page a user reads: what it is, install, quick
+// starts, links. Everything else belongs in docs/.
+const README_LIMIT = 8 * 1024;
+function readmeIsShort(file) {
+  const size = fs.statSync(path.join(root, file)).size;
+  if (size > README_LIMIT) return { status: 'FAIL', detail: `${size} bytes, more than ${README_LIMIT}: move the rest to docs/` };
+  return { status: 'ok', detail: `${size} bytes (at most ${README_LIMIT})` };
 }
 
 // The index names every page of docs/.
