@@ -204,17 +204,19 @@ const FRAGMENT_HEADERS = `#include <nativesockets.h>
 #include <unistd.h>
 `;
 
-// Statements inside a function, or else declarations at file scope.
+// Statements inside a function, or else declarations at file scope. The C
+// suite's test.h is included too, so a test from test/c can be shown.
 function checkCFragment(block, dir) {
   const src = path.join(dir, 'fragment.c');
+  const headers = FRAGMENT_HEADERS + (fs.existsSync(path.join(root, 'test/c/test.h')) ? '#include "test.h"\n' : '');
   const attempts = [
-    ['as statements', `${FRAGMENT_HEADERS}void docs_fragment(void) {\n${block.text}}\n`],
-    ['as declarations', `${FRAGMENT_HEADERS}${block.text}`],
+    ['as statements', `${headers}void docs_fragment(void) {\n${block.text}}\n`],
+    ['as declarations', `${headers}${block.text}`],
   ];
   const errors = [];
   for (const [how, text] of attempts) {
     fs.writeFileSync(src, text);
-    const r = spawnSync(cc, ['-fsyntax-only', ...pkgConfig('--cflags'), src], { encoding: 'utf8' });
+    const r = spawnSync(cc, ['-fsyntax-only', ...pkgConfig('--cflags'), `-I${root}/test/c`, src], { encoding: 'utf8' });
     if (r.status === 0) return `fragment: syntax checked ${how}`;
     errors.push(`${how}:\n${r.stderr}`);
   }

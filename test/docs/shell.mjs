@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const BUILTINS = new Set(`. : [ alias bg break cd command continue do done echo elif else env esac
+const BUILTINS = new Set(`. : [ { } alias bg break cd command continue do done echo elif else env esac
   eval exec exit export false fi for function if in printf pwd read return set shift source
   test then time timeout trap true type ulimit umask unset until wait while`.split(/\s+/));
 
@@ -102,9 +102,12 @@ function closingParen(src, open) {
  */
 export function checkShell(text, root) {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const functions = new Set([...buildFunctions(root), ...definedFunctions(text)]);
   const problems = [];
   const missingTools = [];
   for (const words of commands(text)) {
+    if (/^[A-Za-z_][A-Za-z0-9_]*\(\)$/.test(words[0].text)) continue; // name() {
+    if (functions.has(words[0].text)) continue;
     let i = 0;
     while (i < words.length && isAssignment(words[i].text)) {
       checkPath(assignedValue(words[i]), root, problems);
@@ -139,15 +142,35 @@ function checkCommand(command, args, { root, pkg, problems, missingTools }) {
   if (name === 'npm' && args[0]?.text === 'run' && args[1] && !pkg.scripts?.[args[1].text]) {
     problems.push(`npm run ${args[1].text}: no such script in package.json`);
   }
-  if (!onPath(name) && !isPackageBin(name, root, pkg)) missingTools.push(name);
+  if (onPath(name) || isPackageBin(name, root, pkg)) return;
+  // snake_case is build.sh's functions' style, not a program's name.
+  if (/^[a-z][a-z0-9]*(_[a-z0-9]+)+$/.test(name)) problems.push(`${name}: no such function in build.sh or scripts/*.sh`);
+  else missingTools.push(name);
 }
 
+// NAME=value, NAME+=value, NAME[key]=value, NAME=(array)
 function isAssignment(text) {
-  return /^[A-Za-z_][A-Za-z0-9_]*=/.test(text);
+  return /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(text);
+}
+
+// The functions a snippet of build.sh's scripts may call: those that
+// build.sh and scripts/*.sh define, and those the snippet defines itself.
+let buildFunctionsCache = null;
+function buildFunctions(root) {
+  if (!buildFunctionsCache) {
+    const scripts = fs.readdirSync(path.join(root, 'scripts')).filter((f) => f.endsWith('.sh')).map((f) => `scripts/${f}`);
+    buildFunctionsCache = new Set(['build.sh', ...scripts].flatMap((f) => definedFunctions(fs.readFileSync(path.join(root, f), 'utf8'))));
+  }
+  return buildFunctionsCache;
+}
+
+function definedFunctions(text) {
+  return [...text.matchAll(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\)\s*\{?/gm)].map((m) => m[1]);
 }
 
 function assignedValue(word) {
-  return { text: word.text.slice(word.text.indexOf('=') + 1), dynamic: word.dynamic };
+  const value = word.text.slice(word.text.indexOf('=') + 1);
+  return { text: value.replace(/^\((.*)\)$/, '$1'), dynamic: word.dynamic };
 }
 
 export function isPackageBin(name, root, pkg) {
