@@ -175,8 +175,8 @@ function checkRequirements(block) {
 
 function checkC(block) {
   const dir = scratch(block);
-  const src = path.join(dir, 'block.c');
   if (block.flags.has('fragment')) return checkCFragment(block, dir);
+  const src = path.join(dir, 'block.c');
   fs.writeFileSync(src, block.text);
   const exe = path.join(dir, 'block');
   run(cc, ['-Wall', '-Werror', src, ...pkgConfig('--cflags', '--libs'), '-o', exe], { what: 'compile' });
