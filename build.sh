@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The one build entry of nativesockets.
 #
-#   ./build.sh native                 static + shared library and .pc in build/native
-#   ./build.sh test                   every test suite, then "N passed, N failed"
+#   ./build.sh native                 static + shared library, the C suite (build/native/test-c)
+#   ./build.sh test [TARGET...] [-- FILTER]
+#                                     the test suites (all, or those named), then
+#                                     "N passed, N failed"; --list names the targets
 #   ./build.sh demo                   the demo: the library at work on loopback
 #   ./build.sh wasi                   wasm32-wasi: wasm/nativesockets.wasm, wasm/lib, wasm/include
 #   ./build.sh emscripten             Emscripten: the core + JS library, the C suite for Node
 #   ./build.sh windows                Windows (mingw-w64): DLL, import and static library, suite .exe
+#   ./build.sh fuzz-c [SECONDS]       libFuzzer on the C parsers, SECONDS each (default 600)
 #   ./build.sh bench                  the benchmarks: table in the terminal, JSON in build/bench
 #   ./build.sh install PREFIX=/usr/local [DESTDIR=...]
 #   ./build.sh clean
@@ -19,6 +22,7 @@ ROOT=$PWD
 BUILD=$ROOT/build
 
 for arg in "$@"; do
+  [[ $arg == -- ]] && break # what follows is a test filter
   case $arg in *=*) export "${arg?}" ;; esac
 done
 
@@ -45,6 +49,12 @@ mapfile -t TEST_SOURCES < <(suite_sources posix)
 
 say() { printf '%s\n' "$*" >&2; }
 
+# The targets of `./build.sh test`, in the order they run, each run by the
+# function test_NAME and described by TEST_ABOUT[NAME] in its script. A
+# script under scripts/ may add its own: TEST_TARGETS+=(NAME).
+TEST_TARGETS=(native asan install constants wasi js emscripten windows)
+declare -A TEST_ABOUT=()
+
 # Each target and step lives in its own file under scripts/.
 for part in scripts/*.sh; do
   # shellcheck source=/dev/null
@@ -52,18 +62,19 @@ for part in scripts/*.sh; do
 done
 
 usage() {
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
 case ${1:-} in
   native) build_native ;;
-  test) cmd_test ;;
+  test) shift; cmd_test "$@" ;;
   demo) cmd_demo ;;
   wasi) build_wasi ;;
   emscripten) build_emscripten ;;
   windows) build_windows ;;
   bench) cmd_bench ;;
+  fuzz-c) cmd_fuzz_c "${2:-600}" ;;
   install) cmd_install ;;
   clean) rm -rf "$BUILD" wasm/*.wasm wasm/lib wasm/include ;;
   *) usage ;;

@@ -35,11 +35,12 @@ function clientCommands() {
   return {
     raw: { argv: [path.join(BUILD, 'client-raw')] },
     native: { argv: [path.join(BUILD, 'client-native')] },
-    wasm: { argv: [node, path.join(ROOT, 'js/host/run-wasi.js'), path.join(BUILD, 'client.wasm')] },
+    wasm: { argv: [node, path.join(ROOT, 'js/host/run-wasi.js'), '--allow-net=127.0.0.0/8,[::1]', '--allow-lookup', path.join(BUILD, 'client.wasm')] },
     emscripten: emscripten
       ? { argv: [node, emscripten] }
       : { missing: process.env.BENCH_EMSCRIPTEN_MISSING || 'not built' },
     jsapi: { argv: [node, path.join(ROOT, 'bench/client_jsapi.mjs')] },
+    'jsapi-async': { argv: [node, path.join(ROOT, 'bench/client_jsapi_async.mjs')] },
     node: { argv: [node, path.join(ROOT, 'bench/client_node.mjs')] },
     host: { argv: [node, path.join(ROOT, 'bench/client_host.mjs')] },
   };

@@ -2,6 +2,7 @@
 // The calls run in the C core compiled to wasm, with real sockets.
 //   node examples/demo.mjs        (from the package: import from 'nativesockets')
 import * as ns from '../js/index.js';
+import * as nsp from '../js/promises.js';
 
 console.log(`nativesockets ${ns.version()} (wasm32-wasi under Node ${process.version})`);
 console.log(`  host name                ${ns.getHostname()}`);
@@ -43,4 +44,26 @@ try {
 } finally {
   ns.close(refused);
 }
-ns.closeHost();
+// The same calls as promises (nativesockets/promises): an async server and
+// Node's own net client in this one thread; the event loop never waits.
+const net = await import('node:net');
+const asyncListener = nsp.createNativeSocket();
+nsp.bindAddr(asyncListener, { address: '127.0.0.1', port: 0 });
+nsp.listen(asyncListener);
+const serving = (async () => {
+  const { socket } = await nsp.accept(asyncListener);
+  const data = await nsp.recv(socket, 64);
+  await nsp.send(socket, Buffer.concat([Buffer.from('async echo: '), data]));
+  nsp.close(socket);
+})();
+const reply = await new Promise((resolve, reject) => {
+  const c = net.connect(nsp.getSockName(asyncListener), '127.0.0.1', () => c.write('hi from net'));
+  let text = '';
+  c.on('data', (d) => { text += d; });
+  c.on('end', () => resolve(text));
+  c.on('error', reject);
+});
+await serving;
+nsp.close(asyncListener);
+console.log(`promises: "${reply}"`);
+await ns.closeHost();

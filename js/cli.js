@@ -6,13 +6,16 @@ import { parseArgs } from 'node:util';
 import {
   AF_INET, AF_INET6, AF_UNSPEC, NativeSocketsError, SOCK_STREAM, SHUT_WR, accept, bindAddr, close,
   closeHost, connect, createNativeSocket, getAddrInfo, getHostname, getLocalAddr, getProtoByName,
-  getServByName, getServByPort, listen, recv, send, setSockOptInt, SOL_SOCKET, SO_REUSEADDR, shutdown,
-  version,
+  getServByName, getServByPort, listen, recv, selectRead, selectWrite, send, setBlocking, setSockOptInt,
+  SOL_SOCKET, SO_REUSEADDR, shutdown, version,
 } from './index.js';
+import { runCommand } from './host/runner.js';
 
 const USAGE = `Usage: nativesockets <command> [arguments]
 
 Commands:
+  run [options] app.wasm [args...]      run a WASI program with sockets
+                                        (nativesockets run --help)
   lookup <host> [--family 4|6]          addresses of a host name (getAddrInfo)
   serv <name|port> [tcp|udp]            a services-database entry
   proto <name>                          a protocol number (getProtoByName)
@@ -53,6 +56,16 @@ function portNumber(text, what = 'port') {
   return Number(text);
 }
 
+// NI_MAXHOST: no host name or address text is longer.
+const MAX_HOST = 1024;
+
+function hostArg(text) {
+  const n = Buffer.byteLength(text);
+  if (n === 0) usage('empty host name');
+  if (n > MAX_HOST) usage(`host name too long: ${n} bytes (at most ${MAX_HOST})`);
+  return text;
+}
+
 const FAMILY_NAMES = { [AF_INET]: 'IPv4', [AF_INET6]: 'IPv6' };
 
 function lookup(argv) {
@@ -64,7 +77,7 @@ function lookup(argv) {
     else usage(`--family must be 4 or 6: ${values.family}`);
   }
   const seen = new Set();
-  for (const ai of getAddrInfo(positionals[0], 0, domain, SOCK_STREAM)) {
+  for (const ai of getAddrInfo(hostArg(positionals[0]), 0, domain, SOCK_STREAM)) {
     if (seen.has(ai.address)) continue;
     seen.add(ai.address);
     console.log(`${ai.address}\t${FAMILY_NAMES[ai.family] ?? ai.family}`);
@@ -99,49 +112,122 @@ function serverFamily(host) {
   return host.includes(':') ? AF_INET6 : AF_INET;
 }
 
+function wouldBlock(e) {
+  return e instanceof NativeSocketsError && (e.code === 'EAGAIN' || e.code === 'EWOULDBLOCK');
+}
+
+// One client of the echo server: what it sent that is not yet echoed back.
+class EchoClient {
+  constructor(socket, address) {
+    this.socket = socket;
+    this.address = address;
+    this.unsent = null;
+    this.total = 0;
+    this.finished = false;
+  }
+
+  // Reads what has arrived and echoes it; false once the client is done.
+  serve() {
+    const chunk = recv(this.socket, 65536);
+    if (chunk.length === 0) {
+      this.finished = true;
+      return this.flush();
+    }
+    this.total += chunk.length;
+    this.unsent = chunk;
+    return this.flush();
+  }
+
+  // Sends what it can without blocking; false once done and flushed.
+  flush() {
+    while (this.unsent !== null) {
+      let n;
+      try {
+        n = send(this.socket, this.unsent);
+      } catch (e) {
+        if (wouldBlock(e)) return true;
+        throw e;
+      }
+      this.unsent = n < this.unsent.length ? this.unsent.subarray(n) : null;
+    }
+    return !this.finished;
+  }
+}
+
+// Every client is served as its data arrives (non-blocking sockets and
+// select), so an idle client stalls no other.
 function echoServer(argv) {
   const { values } = parse(argv, {
     port: { type: 'string' }, host: { type: 'string' }, once: { type: 'boolean' },
   }, { min: 0, max: 0 });
   const port = values.port === undefined ? 0 : portNumber(values.port);
-  const host = values.host ?? '127.0.0.1';
+  const host = hostArg(values.host ?? '127.0.0.1');
   const server = createNativeSocket(serverFamily(host), SOCK_STREAM);
+  const clients = new Map();
   try {
     setSockOptInt(server, SOL_SOCKET, SO_REUSEADDR, 1);
     bindAddr(server, { address: host, port });
     listen(server);
+    setBlocking(server, false);
     const local = getLocalAddr(server);
     const shown = local.address.includes(':') ? `[${local.address}]` : local.address;
     console.log(`listening on ${shown}:${local.port}`);
     for (;;) {
-      const { socket: client, address } = accept(server);
-      let total = 0;
-      try {
-        for (;;) {
-          const chunk = recv(client, 65536);
-          if (chunk.length === 0) break;
-          sendAll(client, chunk);
-          total += chunk.length;
-        }
-      } catch (e) {
-        if (!(e instanceof NativeSocketsError)) throw e;
-        console.error(`nativesockets: ${address}: ${e.message}`);
-      } finally {
-        close(client);
+      const writing = [...clients.values()].filter((c) => c.unsent !== null).map((c) => c.socket);
+      if (writing.length > 0) selectWrite(writing, 0);
+      for (const sock of writing) step(clients, sock, (c) => c.flush());
+      const reading = [server, ...[...clients.values()].filter((c) => c.unsent === null).map((c) => c.socket)];
+      selectRead(reading, writing.length > 0 ? 5 : 1000);
+      for (const sock of reading) {
+        if (sock === server) acceptAll(server, clients);
+        else if (step(clients, sock, (c) => c.serve()) && values.once) return;
       }
-      console.error(`echoed ${total} bytes to ${address}`);
-      if (values.once) break;
     }
   } finally {
+    for (const c of clients.values()) close(c.socket);
     close(server);
   }
+}
+
+function acceptAll(server, clients) {
+  for (;;) {
+    let accepted;
+    try {
+      accepted = accept(server);
+    } catch (e) {
+      if (wouldBlock(e)) return;
+      throw e;
+    }
+    setBlocking(accepted.socket, false);
+    clients.set(accepted.socket, new EchoClient(accepted.socket, accepted.address));
+  }
+}
+
+// Runs `work` on a client; closes it when done or failed. True when the
+// client is finished.
+function step(clients, sock, work) {
+  const client = clients.get(sock);
+  let more;
+  try {
+    more = work(client);
+  } catch (e) {
+    if (wouldBlock(e)) return false;
+    if (!(e instanceof NativeSocketsError)) throw e;
+    console.error(`nativesockets: ${client.address}: ${e.message}`);
+    more = false;
+  }
+  if (more) return false;
+  clients.delete(sock);
+  close(sock);
+  console.error(`echoed ${client.total} bytes to ${client.address}`);
+  return true;
 }
 
 function echoClient(argv) {
   const { positionals } = parse(argv, {}, { min: 3, max: 3 });
   const [host, portText, message] = positionals;
   const port = portNumber(portText);
-  const families = getAddrInfo(host, port, AF_UNSPEC, SOCK_STREAM);
+  const families = getAddrInfo(hostArg(host), port, AF_UNSPEC, SOCK_STREAM);
   let lastError;
   for (const ai of families) {
     const sock = createNativeSocket(ai.family, SOCK_STREAM);
@@ -173,6 +259,8 @@ const COMMANDS = {
 
 async function main(argv) {
   const [command, ...rest] = argv;
+  // The runner's arguments after app.wasm are the guest's, -h included.
+  if (command === 'run') return runCommand(rest);
   try {
     if (command === undefined) usage('no command given');
     if (command === '-h' || command === '--help' || command === 'help') {
@@ -192,8 +280,10 @@ async function main(argv) {
     run(rest);
     return 0;
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`nativesockets: ${e.message}\n\n${USAGE}`);
+    // The API's argument checks (a 70,000-character host name, say)
+    // judge what the user typed.
+    if (e instanceof UsageError || e instanceof RangeError) {
+      console.error(`nativesockets: ${e.message.split('\n')[0]} (see nativesockets --help)`);
       return 2;
     }
     if (e instanceof NativeSocketsError) {

@@ -26,3 +26,19 @@ export class NativeSocketsError extends Error {
 Object.defineProperty(NativeSocketsError.prototype, 'name', {
   value: 'NativeSocketsError', writable: true, configurable: true,
 });
+
+/**
+ * A call of nativesockets/promises cancelled through its AbortSignal, as
+ * Node's own promise APIs reject: name 'AbortError', code 'ABORT_ERR', the
+ * signal's reason as `cause`.
+ */
+export class AbortError extends Error {
+  constructor(message = 'The operation was aborted', options = undefined) {
+    super(message, options);
+    this.code = 'ABORT_ERR';
+  }
+}
+
+Object.defineProperty(AbortError.prototype, 'name', {
+  value: 'AbortError', writable: true, configurable: true,
+});

@@ -130,9 +130,34 @@ export interface Datagram {
 
 // ---- the module ----
 
+/** An address as a network policy's check hook sees it. */
+export interface PolicyAddress {
+  family: 'ipv4' | 'ipv6' | 'unix';
+  address?: string;
+  port?: number;
+  path?: string;
+}
+/**
+ * A network policy (docs/sandbox.md): true allows everything, false nothing.
+ * Rules are text such as "127.0.0.1:8000-9000", "[::1]:*", "localhost:80",
+ * "10.0.0.0/8", "connect+send:*:53", "unix", "unix:/run/app".
+ */
+export type NetworkPolicySpec = boolean | {
+  /** Default: everything ("*" and "unix"). */
+  allow?: string[] | string;
+  deny?: string[] | string;
+  /** Name lookups (getaddrinfo of names, reverse lookups); default true. */
+  lookup?: boolean;
+  /** Asked last for each operation that the rules allow; true allows. */
+  check?: (op: 'connect' | 'bind' | 'send' | 'accept', addr: PolicyAddress, local?: PolicyAddress) => boolean;
+};
 export interface InitOptions {
   /** A path, URL, bytes or compiled module; default: the package's wasm/nativesockets.wasm. */
   wasm?: string | URL | ArrayBufferView | ArrayBuffer | WebAssembly.Module;
+  /** Default: everything allowed. */
+  network?: NetworkPolicySpec;
+  /** Sockets open at once before socket()/accept() fail with EMFILE; default 16384. */
+  maxSockets?: number;
 }
 /** Loads the wasm module now; otherwise the first call does. */
 export declare function init(options?: InitOptions): void;
@@ -163,6 +188,10 @@ export interface RunWasiOptions {
   stderr?: number;
   /** 'preopens' (default): unix-socket paths go through the preopens; 'host': host paths. */
   unixPaths?: 'preopens' | 'host';
+  /** Default for runWasi: false (no network, no lookups). */
+  network?: NetworkPolicySpec;
+  /** Sockets open at once before socket()/accept() fail with EMFILE; default 1024. */
+  maxSockets?: number;
 }
 /** Runs a WASI command module (its _start) with socket support; resolves to its exit code. */
 export declare function runWasi(wasm: ArrayBufferView | ArrayBuffer | WebAssembly.Module, options?: RunWasiOptions): Promise<number>;
@@ -220,6 +249,8 @@ export declare function shutdown(sock: SocketHandle, how?: number): void;
 export declare function send(sock: SocketHandle, data: Data, flags?: number): number;
 /** Receives up to `length` (default 65536) bytes; an empty Buffer at end of stream. */
 export declare function recv(sock: SocketHandle, length?: number, flags?: number): Buffer;
+/** Receives into `buffer` (at most its byteLength bytes): the bytes received, 0 at end of stream. No allocation. */
+export declare function recvInto(sock: SocketHandle, buffer: ArrayBufferView | ArrayBuffer | SharedArrayBuffer, flags?: number): number;
 /** Sends a datagram; returns the bytes sent. */
 export declare function sendTo(sock: SocketHandle, data: Data, to: SocketAddress, flags?: number): number;
 export declare function sendTo(sock: SocketHandle, data: Data, address: string, port: Port, flags?: number): number;

@@ -1,3 +1,4 @@
+/* @ts-self-types="./index.d.ts" */
 // nativesockets for Node: Nim's std/nativesockets API in JS, executed by the
 // C library compiled to wasm32-wasi (wasm/nativesockets.wasm) under the host
 // in ./host/, which gives it real sockets.
@@ -13,9 +14,13 @@ import {
 import { NativeSocketsError } from './errors.js';
 import {
   MAX_IO, boolArg, bytes, call, check, cstring, dataArg, errNameOf, i32, int32,
-  integer, lengthArg, libraryError, load, loaded, portArg, socketArg, strerrorOf, stringArg,
+  integer, intoArg, lengthArg, scratch, load, loaded, portArg, socketArg, strerrorOf, stringArg,
   timeoutArg, typeError, u32, uint32, unload, view,
 } from './runtime.js';
+import {
+  AI, SOCKADDR_MAX, addressArgs, detailOf, sockDomain, sockaddrBytes, sockaddrFor, sockaddrToObject,
+} from './addresses.js';
+import { selectSockets } from './readiness.js';
 
 export { runWasi } from './host/index.js';
 export {
@@ -37,9 +42,6 @@ export const {
 /** The native constants as one object. */
 export const constants = native;
 
-// Layouts on wasm32 (4-byte pointers and size_t).
-const AI = { family: 4, socktype: 8, protocol: 12, addrlen: 16, addr: 20, canonname: 24, next: 28 };
-const SOCKADDR_MAX = 256; // more than any sockaddr of the target (sockaddr_un: 110)
 const MAX_SELECT = 65536;
 
 // ---- the module ----------------------------------------------------------
@@ -164,76 +166,6 @@ export function inetNtoa(sAddr) {
 
 // ---- addresses -----------------------------------------------------------
 
-function isPlainObject(v) {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
-}
-
-// (addr) or (address, port) → { address, port } | { path }.
-function addressArgs(a, b, name = 'address') {
-  if (isPlainObject(a)) {
-    if (a.path !== undefined) return { path: stringArg(`${name}.path`, a.path) };
-    const out = {};
-    if (a.address !== undefined) out.address = stringArg(`${name}.address`, a.address);
-    out.port = a.port === undefined ? 0 : portArg(a.port, `${name}.port`);
-    return out;
-  }
-  if (typeof a === 'string') return { address: stringArg(name, a), port: b === undefined ? 0 : portArg(b) };
-  throw typeError(name, 'an object { address, port } or { path }, or an address string', a);
-}
-
-function detailOf(spec) {
-  if (spec.path !== undefined) return { detail: spec.path, path: spec.path };
-  return { detail: `${spec.address}:${spec.port}`, address: spec.address, port: spec.port };
-}
-
-// A sockaddr for `spec` in guest memory, resolved for the socket's family.
-function sockaddrFor(x, f, sock, spec, syscall, wildcard = false) {
-  if (spec.path !== undefined) {
-    if (spec.path.length === 0) throw typeError('path', 'a non-empty string', spec.path);
-    const out = f.zeroed(SOCKADDR_MAX);
-    const len = f.zeroed(4);
-    check(x.ns_make_unix_addr(f.cstr(spec.path), out, len), syscall, () => detailOf(spec));
-    return { ptr: out, len: u32(x, len) };
-  }
-  const domainOut = f.zeroed(4);
-  check(x.ns_get_sock_domain(sock, domainOut), syscall);
-  const domain = i32(x, domainOut);
-  if (domain === AF_UNIX) {
-    throw typeError('address', 'an object { path } for a unix socket', spec);
-  }
-  if (spec.address === undefined) {
-    if (!wildcard) throw typeError('address', 'a string', spec.address);
-    spec.address = domain === AF_INET6 ? '::' : '0.0.0.0';
-  }
-  const list = f.zeroed(4);
-  check(
-    x.ns_get_addr_info(f.cstr(spec.address), spec.port, domain, SOCK_STREAM, IPPROTO_TCP, list),
-    'getaddrinfo', { detail: spec.address, hostname: spec.address },
-  );
-  const ai = u32(x, list);
-  f.defer(() => x.ns_free_addr_info(ai));
-  if (ai === 0) throw libraryError(ErrorCode.EAI_NONAME, 'getaddrinfo', { detail: spec.address, hostname: spec.address });
-  return { ptr: u32(x, ai + AI.addr), len: u32(x, ai + AI.addrlen) };
-}
-
-// An address in guest memory → { family, address, port } | { family, path }.
-function sockaddrToObject(x, f, ptr, len) {
-  if (len < 2) return {};
-  const familyNative = view(x).getUint16(ptr, true);
-  const domainOut = f.zeroed(4);
-  const family = x.ns_to_known_domain(familyNative, domainOut) ? i32(x, domainOut) : familyNative;
-  if (family === AF_UNIX) {
-    return { family, path: len > 2 ? cstring(x, ptr + 2, len - 2) : '' };
-  }
-  const text = f.alloc(ADDRSTRLEN);
-  if (x.ns_get_addr_string(ptr, text, ADDRSTRLEN) < 0) return { family };
-  let address = cstring(x, text);
-  // ns_get_addr_string prints v4-mapped IPv6 as a dotted quad; keep the family visible.
-  if (family === AF_INET6 && !address.includes(':')) address = `::ffff:${address}`;
-  const mem = bytes(x);
-  return { family, address, port: (mem[ptr + 2] << 8) | mem[ptr + 3] };
-}
-
 /** Text of an address (Nim's getAddrString): v4-mapped IPv6 prints as a dotted quad, unix as "unix". */
 export function getAddrString(addr) {
   const spec = typeof addr === 'string' ? { address: stringArg('address', addr), port: 0 } : addressArgs(addr);
@@ -258,6 +190,20 @@ export function getAddrString(addr) {
 
 // ---- sockets -------------------------------------------------------------
 
+// The JS API remembers which sockets are non-blocking (setBlocking, FIONBIO),
+// because nativesockets/promises switches a blocking socket to non-blocking
+// for the moment of each attempt and must leave the caller's mode as it was.
+function noteBlocking(s, sock, blocking) {
+  if (blocking) s.nonBlocking.delete(sock);
+  else s.nonBlocking.add(sock);
+}
+
+// A new descriptor starts blocking (its number may be a closed one's).
+function fresh(sock) {
+  loaded()?.nonBlocking.delete(sock);
+  return sock;
+}
+
 function defaultProtocol(domain, sockType) {
   if (domain === AF_UNIX) return IPPROTO_IP;
   if (sockType === SOCK_DGRAM) return IPPROTO_UDP;
@@ -274,11 +220,10 @@ export function createNativeSocket(domain = AF_INET, sockType = SOCK_STREAM, pro
   int32('sockType', sockType);
   protocol = protocol === undefined ? defaultProtocol(domain, sockType) : int32('protocol', protocol);
   boolArg('inheritable', inheritable);
-  return call((x, f) => {
-    const out = f.alloc(4);
-    check(x.ns_create_native_socket(domain, sockType, protocol, inheritable ? 1 : 0, out), 'socket');
-    return i32(x, out);
-  });
+  const { x } = load();
+  const out = scratch(loaded(), 4, 'socket');
+  check(x.ns_create_native_socket(domain, sockType, protocol, inheritable ? 1 : 0, out), 'socket');
+  return fresh(i32(x, out));
 }
 
 /** createNativeSocket with native AF_* / SOCK_* / IPPROTO_* numbers. */
@@ -290,18 +235,25 @@ export function createNativeSocketRaw(domain, sockType, protocol = 0, inheritabl
   return call((x, f) => {
     const out = f.alloc(4);
     check(x.ns_create_native_socket_raw(domain, sockType, protocol, inheritable ? 1 : 0, out), 'socket');
-    return i32(x, out);
+    return fresh(i32(x, out));
   });
 }
 
-/** Closes a socket; a bad one is EBADF, a descriptor that is not a socket ENOTSOCK. */
+/**
+ * Closes a socket; a bad one is EBADF, a descriptor that is not a socket
+ * ENOTSOCK. Calls of nativesockets/promises pending on it reject with EBADF.
+ */
 export function close(sock) {
   socketArg(sock);
-  call((x, f) => {
-    // Only sockets: the instance's other descriptors (stdio) stay open.
-    if (x.ns_get_sock_domain(sock, f.zeroed(4)) === ErrorCode.ENOTSOCK) check(ErrorCode.ENOTSOCK, 'close');
-    check(x.ns_close(sock), 'close');
-  });
+  const s = load();
+  // Only sockets: the instance's other descriptors (stdio) stay open.
+  if (s.x.ns_get_sock_domain(sock, scratch(s, 4, 'close')) === ErrorCode.ENOTSOCK) check(ErrorCode.ENOTSOCK, 'close');
+  s.nonBlocking.delete(sock);
+  const rc = s.x.ns_close(sock);
+  // Calls of nativesockets/promises waiting on it end now, before the
+  // number can be handed to a new socket.
+  if (s.onSocketClosed !== undefined) s.onSocketClosed(sock);
+  check(rc, 'close');
 }
 
 export function setInheritable(sock, inheritable) {
@@ -313,7 +265,10 @@ export function setInheritable(sock, inheritable) {
 export function setBlocking(sock, blocking) {
   socketArg(sock);
   boolArg('blocking', blocking);
-  call((x) => check(x.ns_set_blocking(sock, blocking ? 1 : 0), 'setBlocking'));
+  call((x, f, s) => {
+    check(x.ns_set_blocking(sock, blocking ? 1 : 0), 'setBlocking');
+    noteBlocking(s, sock, blocking);
+  });
 }
 
 /**
@@ -342,22 +297,23 @@ export function listen(sock, backlog = SOMAXCONN) {
 export function connect(sock, addr, port) {
   socketArg(sock);
   const spec = addressArgs(addr, port);
-  call((x, f) => {
-    const { ptr, len } = sockaddrFor(x, f, sock, spec, 'connect');
-    check(x.ns_connect(sock, ptr, len), 'connect', () => detailOf(spec));
-  });
+  const s = load();
+  const target = sockaddrBytes(s, sock, spec, 'connect');
+  const p = scratch(s, target.length, 'connect');
+  bytes(s.x).set(target, p);
+  check(s.x.ns_connect(sock, p, target.length), 'connect', () => detailOf(spec));
 }
 
 /** Accepts a connection: { socket, address } (address: peer text, "unix" for unix peers). */
 export function accept(server, inheritable = false) {
   socketArg(server, 'server');
   boolArg('inheritable', inheritable);
-  return call((x, f) => {
-    const client = f.alloc(4);
-    const addr = f.zeroed(ADDRSTRLEN);
-    check(x.ns_accept(server, inheritable ? 1 : 0, client, addr, ADDRSTRLEN), 'accept');
-    return { socket: i32(x, client), address: cstring(x, addr) };
-  });
+  const s = load();
+  const client = scratch(s, 4 + ADDRSTRLEN, 'accept');
+  const addr = client + 4;
+  bytes(s.x).fill(0, addr, addr + ADDRSTRLEN);
+  check(s.x.ns_accept(server, inheritable ? 1 : 0, client, addr, ADDRSTRLEN), 'accept');
+  return { socket: fresh(i32(s.x, client)), address: cstring(s.x, addr) };
 }
 
 /** shutdown(2): how is SHUT_RD, SHUT_WR or SHUT_RDWR. */
@@ -372,7 +328,10 @@ export function send(sock, data, flags = 0) {
   socketArg(sock);
   const u8 = dataArg(data);
   int32('flags', flags);
-  return call((x, f) => check(x.ns_send(sock, f.data(u8), u8.byteLength, flags), 'send'));
+  const s = load();
+  const p = scratch(s, u8.byteLength, 'send');
+  bytes(s.x).set(u8, p);
+  return check(s.x.ns_send(sock, p, u8.byteLength, flags), 'send');
 }
 
 /** Receives up to `length` bytes: a Buffer, empty at end of stream. */
@@ -380,11 +339,26 @@ export function recv(sock, length = 65536, flags = 0) {
   socketArg(sock);
   lengthArg(length);
   int32('flags', flags);
-  return call((x, f) => {
-    const buf = f.alloc(length);
-    const n = check(x.ns_recv(sock, buf, length, flags), 'recv');
-    return Buffer.from(bytes(x).subarray(buf, buf + n));
-  });
+  const s = load();
+  const p = scratch(s, length, 'recv');
+  const n = check(s.x.ns_recv(sock, p, length, flags), 'recv');
+  return Buffer.from(bytes(s.x).subarray(p, p + n));
+}
+
+/**
+ * Receives into `buffer` (a Buffer, any TypedArray, DataView or
+ * ArrayBuffer: at most its byteLength bytes); returns the bytes received, 0
+ * at end of stream. For callers that reuse one buffer: no allocation.
+ */
+export function recvInto(sock, buffer, flags = 0) {
+  socketArg(sock);
+  const dst = intoArg(buffer);
+  int32('flags', flags);
+  const s = load();
+  const p = scratch(s, dst.byteLength, 'recv');
+  const n = check(s.x.ns_recv(sock, p, dst.byteLength, flags), 'recv');
+  if (n > 0) dst.set(bytes(s.x).subarray(p, p + n));
+  return n;
 }
 
 /** Sends a datagram to (sock, data, { address, port } | { path }, flags) or (sock, data, address, port, flags). */
@@ -401,10 +375,14 @@ export function sendTo(sock, data, addr, portOrFlags, maybeFlags) {
     flags = portOrFlags ?? 0;
   }
   int32('flags', flags);
-  return call((x, f) => {
-    const { ptr, len } = sockaddrFor(x, f, sock, spec, 'sendto');
-    return check(x.ns_sendto(sock, f.data(u8), u8.byteLength, flags, ptr, len), 'sendto', () => detailOf(spec));
-  });
+  const s = load();
+  const target = sockaddrBytes(s, sock, spec, 'sendto');
+  const to = scratch(s, SOCKADDR_MAX + u8.byteLength, 'sendto');
+  const payload = to + SOCKADDR_MAX;
+  const mem = bytes(s.x);
+  mem.set(target, to);
+  mem.set(u8, payload);
+  return check(s.x.ns_sendto(sock, payload, u8.byteLength, flags, to, target.length), 'sendto', () => detailOf(spec));
 }
 
 /** Receives a datagram: { data, family, address, port } ({ data, family, path } from unix peers). */
@@ -412,15 +390,15 @@ export function recvFrom(sock, length = 65536, flags = 0) {
   socketArg(sock);
   lengthArg(length);
   int32('flags', flags);
-  return call((x, f) => {
-    const buf = f.alloc(length);
-    const from = f.zeroed(SOCKADDR_MAX);
-    const fromLen = f.alloc(4);
-    view(x).setUint32(fromLen, SOCKADDR_MAX, true);
-    const n = check(x.ns_recvfrom(sock, buf, length, flags, from, fromLen), 'recvfrom');
-    const data = Buffer.from(bytes(x).subarray(buf, buf + n));
-    return { data, ...sockaddrToObject(x, f, from, Math.min(u32(x, fromLen), SOCKADDR_MAX)) };
-  });
+  const s = load();
+  const from = scratch(s, SOCKADDR_MAX + 4 + length, 'recvfrom');
+  const fromLen = from + SOCKADDR_MAX;
+  const buf = fromLen + 4;
+  bytes(s.x).fill(0, from, from + SOCKADDR_MAX);
+  view(s.x).setUint32(fromLen, SOCKADDR_MAX, true);
+  const n = check(s.x.ns_recvfrom(sock, buf, length, flags, from, fromLen), 'recvfrom');
+  const data = Buffer.from(bytes(s.x).subarray(buf, buf + n));
+  return { data, ...call((x, f) => sockaddrToObject(x, f, from, Math.min(u32(x, fromLen), SOCKADDR_MAX))) };
 }
 
 export { sendTo as sendto, recvFrom as recvfrom };
@@ -430,11 +408,10 @@ export function getSockOptInt(sock, level, optname) {
   socketArg(sock);
   int32('level', level);
   int32('optname', optname);
-  return call((x, f) => {
-    const out = f.zeroed(4);
-    check(x.ns_get_sock_opt_int(sock, level, optname, out), 'getsockopt');
-    return i32(x, out);
-  });
+  const s = load();
+  const out = scratch(s, 4, 'getsockopt');
+  check(s.x.ns_get_sock_opt_int(sock, level, optname, out), 'getsockopt');
+  return i32(s.x, out);
 }
 
 export function setSockOptInt(sock, level, optname, value) {
@@ -454,10 +431,11 @@ export function ioctlsocket(sock, request, arg = 0) {
   socketArg(sock);
   uint32('request', request);
   uint32('arg', arg);
-  return call((x, f) => {
+  return call((x, f, s) => {
     const p = f.alloc(4);
     view(x).setUint32(p, arg, true);
     check(x.ns_ioctl(sock, request, p), 'ioctl');
+    if (request === FIONBIO) noteBlocking(s, sock, arg === 0);
     return u32(x, p);
   });
 }
@@ -467,19 +445,7 @@ function selectImpl(socks, timeout, write) {
   if (socks.length > MAX_SELECT) throw new RangeError(`selectRead/selectWrite take at most ${MAX_SELECT} sockets`);
   socks.forEach((s, i) => socketArg(s, `socks[${i}]`));
   timeoutArg(timeout);
-  const ready = call((x, f) => {
-    const arr = f.alloc(4 * socks.length);
-    const dv = view(x);
-    socks.forEach((s, i) => dv.setInt32(arr + 4 * i, s, true));
-    const count = f.alloc(4);
-    view(x).setUint32(count, socks.length, true);
-    const fn = write ? x.ns_select_write : x.ns_select_read;
-    check(fn(arr, count, timeout), 'select');
-    const n = u32(x, count);
-    const out = [];
-    for (let i = 0; i < n; i++) out.push(i32(x, arr + 4 * i));
-    return out;
-  });
+  const ready = check(selectSockets(load(), socks, write, timeout, scratch), 'select');
   socks.splice(0, socks.length, ...ready);
   return ready.length;
 }
@@ -503,21 +469,17 @@ export function selectWrite(socks, timeout = 500) {
 /** The socket's Domain (AF_INET, AF_INET6 or AF_UNIX). */
 export function getSockDomain(sock) {
   socketArg(sock);
-  return call((x, f) => {
-    const out = f.zeroed(4);
-    check(x.ns_get_sock_domain(sock, out), 'getsockname');
-    return i32(x, out);
-  });
+  return sockDomain(load(), sock, 'getsockname');
 }
 
 /** The local port of an IPv4 or IPv6 socket. */
 export function getSockName(sock) {
   socketArg(sock);
-  return call((x, f) => {
-    const out = f.zeroed(4);
-    check(x.ns_get_sock_name(sock, out), 'getsockname');
-    return view(x).getUint16(out, true);
-  });
+  const s = load();
+  const out = scratch(s, 4, 'getsockname');
+  view(s.x).setUint32(out, 0, true);
+  check(s.x.ns_get_sock_name(sock, out), 'getsockname');
+  return view(s.x).getUint16(out, true);
 }
 
 function socketAddress(sock, domain, fn, syscall) {

@@ -65,7 +65,10 @@ function readWasm(where) {
   }
 }
 
-/** Instantiates the module (once). options.wasm: path, URL, bytes or Module. */
+/**
+ * Instantiates the module (once). options.wasm: path, URL, bytes or Module;
+ * options.network: a network policy (docs/sandbox.md); options.maxSockets.
+ */
 export function load(options = {}) {
   if (state !== null) {
     if (options.wasm !== undefined) {
@@ -74,7 +77,11 @@ export function load(options = {}) {
     return state;
   }
   const module = compile(options.wasm);
-  const { exports, host } = instantiateReactor(module, nullStdio());
+  // The JS API is the embedder's own code: everything is allowed unless
+  // options.network says otherwise (js/host/policy.js).
+  const { exports, host } = instantiateReactor(module, {
+    ...nullStdio(), network: options.network, maxSockets: options.maxSockets ?? 16384,
+  });
   const missing = REQUIRED.filter((name) => !(name in exports));
   if (missing.length > 0) {
     host.close();
@@ -93,7 +100,7 @@ export function load(options = {}) {
     const n = x.ns_protocol_to_int(v);
     if (n >= 0 && !nativeProtocol.has(n)) nativeProtocol.set(n, v);
   }
-  state = { x, host, nativeType, nativeProtocol };
+  state = { x, host, module, wasmOption: options.wasm, nativeType, nativeProtocol, nonBlocking: new Set(), scratch: { ptr: 0, size: 0 } };
   return state;
 }
 
@@ -104,17 +111,61 @@ export function loaded() {
 export async function unload() {
   const s = state;
   state = null;
+  if (s !== null) {
+    s.closed = true;
+    for (const fn of unloadHooks) fn(s);
+  }
   if (s !== null) await s.host.close();
+}
+
+const unloadHooks = [];
+
+/** Runs fn(state) whenever an instance is unloaded (closeHost). */
+export function onUnload(fn) {
+  unloadHooks.push(fn);
 }
 
 // ---- guest memory --------------------------------------------------------
 
+/**
+ * A guest region of at least n bytes, kept for the instance's lifetime and
+ * reused by every call (the hot path allocates nothing): valid until the
+ * next scratch() call, so a call takes it once and slices it.
+ */
+export function scratch(s, n, syscall = 'malloc') {
+  const sc = s.scratch;
+  if (n > sc.size || sc.ptr === 0) {
+    if (sc.ptr !== 0) s.x.free(sc.ptr);
+    const size = Math.max(n, 2 * sc.size, 4096);
+    sc.ptr = s.x.malloc(size) >>> 0;
+    sc.size = sc.ptr === 0 ? 0 : size;
+    if (sc.ptr === 0) throw libraryError(ErrorCode.ENOMEM, syscall);
+  }
+  return sc.ptr;
+}
+
+// Views of guest memory, remade only when the memory grows (a grown memory
+// detaches the old buffer).
+let viewsOf = null;
+let u8View = null;
+let dvView = null;
+function refreshViews(x) {
+  const buffer = x.memory.buffer;
+  if (viewsOf !== buffer) {
+    viewsOf = buffer;
+    u8View = new Uint8Array(buffer);
+    dvView = new DataView(buffer);
+  }
+}
+
 export function bytes(x) {
-  return new Uint8Array(x.memory.buffer);
+  refreshViews(x);
+  return u8View;
 }
 
 export function view(x) {
-  return new DataView(x.memory.buffer);
+  refreshViews(x);
+  return dvView;
 }
 
 export function u32(x, ptr) {
@@ -306,6 +357,19 @@ export function dataArg(v, name = 'data') {
     u8 = new Uint8Array(v);
   } else {
     throw typeError(name, 'a string, Buffer, TypedArray, DataView or ArrayBuffer', v);
+  }
+  if (u8.byteLength > MAX_IO) throw rangeError(`${name}.byteLength`, `at most ${MAX_IO}`, u8.byteLength);
+  return u8;
+}
+
+/** A buffer to receive into (TypedArray, DataView, ArrayBuffer) → a Uint8Array over its memory. */
+export function intoArg(v, name = 'buffer') {
+  let u8;
+  if (ArrayBuffer.isView(v)) u8 = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  else if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer)) {
+    u8 = new Uint8Array(v);
+  } else {
+    throw typeError(name, 'a Buffer, TypedArray, DataView or ArrayBuffer', v);
   }
   if (u8.byteLength > MAX_IO) throw rangeError(`${name}.byteLength`, `at most ${MAX_IO}`, u8.byteLength);
   return u8;

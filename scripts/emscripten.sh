@@ -90,6 +90,8 @@ build_emscripten() {
   say "build.sh: build/emscripten/{test-c,demo}.js (+ .wasm), run with node"
 }
 
+TEST_ABOUT[emscripten]="the C suite built with Emscripten, run by node; the packed package"
+
 test_emscripten() {
   if ! (ensure_emscripten_tools) >/dev/null 2>&1; then
     report_not_run "c emscripten (node)" "the emscripten and node-acorn packages cannot be installed"
@@ -98,8 +100,10 @@ test_emscripten() {
   ensure_emscripten_tools
   build_emscripten
   ensure_node
-  run_suite "c emscripten (node)" timeout 600 node "$EM_OUT/test-c.js"
-  # The packed package as an Emscripten user gets it (needs ./build.sh wasi
-  # done, as `test` has by then: npm pack wants wasm/nativesockets.wasm).
+  run_suite "c emscripten (node)" run_c_suite_resumable 120 node "$EM_OUT/test-c.js"
+  run_suite "runner self-test emcc" runner_self_test --resumed node "$EM_OUT/test-c.js"
+  # The packed package as an Emscripten user gets it (npm pack wants
+  # wasm/nativesockets.wasm: built here when this target runs alone).
+  build_wasi
   run_suite "emscripten package" timeout 600 bash test/emscripten/package.sh
 }

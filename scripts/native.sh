@@ -20,7 +20,8 @@ build_native() {
     -Wl,-soname,libnativesockets.so.$MAJOR \
     -Wl,--version-script=csrc/nativesockets.map
   link_shared_names "$out"
-  say "build.sh: native library $VERSION in build/native"
+  link_test_runner "$out/test-c" obj-test "$CORE_CFLAGS -fPIC" "${OBJECTS[@]}"
+  say "build.sh: native library $VERSION and the C suite (test-c) in build/native"
 }
 
 write_pc() { # prefix file

@@ -45,8 +45,16 @@ ensure_node() {
 # compile_objects OUTDIR "FLAGS" COMPILER... -- SOURCES... — one object per
 # source in OUTDIR; their paths go to OBJECTS. Every target's build uses it:
 # only the compiler and its flags differ.
+#
+# Incremental, as make would be: a source is compiled again only when its
+# object is older than the source or than a header it included (the
+# compiler's own list, -MMD), or when the compiler or flags changed (all
+# objects of OUTDIR are then rebuilt). An object is named after the source's
+# path (src-unix-socket.o), so that core and backend files of one name
+# (socket.c, unix/socket.c) do not overwrite each other, here or in an
+# archive.
 compile_objects() {
-  local dir=$1 flags=$2 compiler=() src o
+  local dir=$1 flags=$2 compiler=() src o command
   shift 2
   while [[ $1 != -- ]]; do
     compiler+=("$1")
@@ -54,11 +62,36 @@ compile_objects() {
   done
   shift
   mkdir -p "$dir"
+  command="${compiler[*]} $flags"
+  if [[ ! -f $dir/.command || $(<"$dir/.command") != "$command" ]]; then
+    rm -f "$dir"/*.o "$dir"/*.d
+    printf '%s' "$command" > "$dir/.command"
+  fi
   OBJECTS=()
   for src in "$@"; do
-    o=$dir/$(basename "${src%.c}").o
-    # shellcheck disable=SC2086
-    "${compiler[@]}" $flags -c "$src" -o "$o"
+    o=$dir/$(object_name "$src")
+    if object_is_stale "$o"; then
+      # shellcheck disable=SC2086
+      "${compiler[@]}" $flags -MMD -MF "${o%.o}.d" -c "$src" -o "$o"
+    fi
     OBJECTS+=("$o")
   done
+}
+
+# object_name SOURCE — csrc/src/unix/socket.c → src-unix-socket.o.
+object_name() {
+  local name=${1%.c}
+  name=${name#csrc/}
+  echo "${name//\//-}.o"
+}
+
+# Whether OBJECT must be compiled: missing, or older than any file its
+# dependency list (OBJECT minus .o plus .d) names.
+object_is_stale() {
+  local o=$1 d=${1%.o}.d dep
+  [[ -f $o && -f $d ]] || return 0
+  for dep in $(sed -e 's/^[^:]*://' -e 's/\\$//' "$d"); do
+    [[ $dep -nt $o ]] && return 0
+  done
+  return 1
 }

@@ -91,6 +91,9 @@ build_wasi_programs() {
   "${WASI_CC[@]}" -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $WARNINGS "${user[@]}" \
     test/js/guests/posix_echo.c -Lwasm/lib -lnativesockets_wasi \
     -o "$WASI_OUT/posix-echo.wasm"
+  # shellcheck disable=SC2086
+  "${WASI_CC[@]}" -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $WARNINGS "${user[@]}" \
+    test/js/guests/netprobe.c -Lwasm/lib -lnativesockets_wasi -o "$WASI_OUT/netprobe.wasm"
   # The hostile guest calls the imports itself: no add-on, no library.
   # shellcheck disable=SC2086
   "${WASI_CC[@]}" -std=c11 -O2 $WARNINGS -mexec-model=reactor \
@@ -110,5 +113,5 @@ build_wasi() {
   link_wasi_reactor
   build_wasi_programs
   say "build.sh: wasm/nativesockets.wasm ($(wc -c < wasm/nativesockets.wasm) bytes), wasm/lib, wasm/include"
-  say "build.sh: build/wasi/{test-c,posix-echo,hostile,demo}.wasm"
+  say "build.sh: build/wasi/{test-c,posix-echo,netprobe,hostile,demo}.wasm"
 }

@@ -190,6 +190,8 @@ run_in_wine() {
   wine_env timeout "$seconds" "$WINE" "$@" </dev/null 2>&1 | tr -d '\r'
 }
 
+TEST_ABOUT[windows]="the C suite and the demo cross-built with mingw-w64, run under Wine"
+
 test_windows() {
   local started=$SECONDS
   if ! (ensure_windows_tools && ensure_wine); then
@@ -202,7 +204,10 @@ test_windows() {
     return
   fi
   say "build.sh: Wine ready after $((SECONDS - started)) s"
-  run_suite "c windows (wine)" run_in_wine 900 "$WIN_OUT/test-c.exe"
+  local suite=(env WINEPREFIX="$WINE_PREFIX" WINEDEBUG=-all WINEARCH=win64
+    WINEDLLOVERRIDES="mscoree,mshtml=" "$WINE" "$WIN_OUT/test-c.exe")
+  run_suite "c windows (wine)" run_c_suite_resumable 120 "${suite[@]}"
+  run_suite "runner self-test wine" runner_self_test --resumed "${suite[@]}"
   say ""
   say "==== demo.exe (static library) under Wine"
   # The demo exits non-zero when any step fails: counted as one failure.

@@ -48,53 +48,67 @@ const char *ns_version(void);
 /* Error codes                                                              */
 /* ------------------------------------------------------------------------ */
 
+/* Every error code once, libuv's UV_ERRNO_MAP way: XX(NAME, NUMBER, MESSAGE)
+ * gives NS_NAME = NUMBER, ns_err_name's "NAME" and ns_strerror's MESSAGE.
+ * The numbers are the same on every target (and in the JS API's ErrorCode,
+ * which a test checks against this table). NS_ERRNO_MAP's names are errno
+ * names too (the backends translate E<NAME> to NS_E<NAME>); NS_EAI_MAP's are
+ * getaddrinfo's results. */
+#define NS_ERRNO_MAP(XX)                                           \
+  XX(EACCES, -1, "permission denied")                              \
+  XX(EADDRINUSE, -2, "address already in use")                     \
+  XX(EADDRNOTAVAIL, -3, "address not available")                   \
+  XX(EAFNOSUPPORT, -4, "address family not supported")             \
+  XX(EAGAIN, -5, "resource temporarily unavailable (would block)") \
+  XX(EALREADY, -6, "operation already in progress")                \
+  XX(EBADF, -7, "bad socket descriptor")                           \
+  XX(ECONNABORTED, -8, "connection aborted")                       \
+  XX(ECONNREFUSED, -9, "connection refused")                       \
+  XX(ECONNRESET, -10, "connection reset by peer")                  \
+  XX(EDESTADDRREQ, -11, "destination address required")            \
+  XX(EFAULT, -12, "bad address")                                   \
+  XX(EHOSTUNREACH, -13, "host is unreachable")                     \
+  XX(EINPROGRESS, -14, "operation in progress")                    \
+  XX(EINTR, -15, "interrupted system call")                        \
+  XX(EINVAL, -16, "invalid argument")                              \
+  XX(EISCONN, -17, "socket is already connected")                  \
+  XX(EMFILE, -18, "too many open files")                           \
+  XX(EMSGSIZE, -19, "message too long")                            \
+  XX(ENAMETOOLONG, -20, "name too long")                           \
+  XX(ENETDOWN, -21, "network is down")                             \
+  XX(ENETUNREACH, -22, "network is unreachable")                   \
+  XX(ENOBUFS, -23, "no buffer space available")                    \
+  XX(ENOENT, -24, "not found in the database")                     \
+  XX(ENOMEM, -25, "not enough memory")                             \
+  XX(ENOPROTOOPT, -26, "protocol option not available")            \
+  XX(ENOTCONN, -27, "socket is not connected")                     \
+  XX(ENOTSOCK, -28, "descriptor is not a socket")                  \
+  XX(ENOTSUP, -29, "operation not supported")                      \
+  XX(EPERM, -30, "operation not permitted")                        \
+  XX(EPIPE, -31, "broken pipe")                                    \
+  XX(EPROTONOSUPPORT, -32, "protocol not supported")               \
+  XX(EPROTOTYPE, -33, "protocol wrong type for socket")            \
+  XX(ERANGE, -34, "result too large for the buffer")               \
+  XX(ETIMEDOUT, -35, "connection timed out")                       \
+  XX(ENFILE, -36, "too many open files in system")
+
+#define NS_EAI_MAP(XX)                                             \
+  XX(EAI_AGAIN, -101, "temporary failure in name resolution")      \
+  XX(EAI_BADFLAGS, -102, "bad value for resolver flags")           \
+  XX(EAI_FAIL, -103, "non-recoverable failure in name resolution") \
+  XX(EAI_FAMILY, -104, "address family not supported by resolver") \
+  XX(EAI_MEMORY, -105, "resolver out of memory")                   \
+  XX(EAI_NONAME, -106, "name or address not known")                \
+  XX(EAI_SERVICE, -107, "service not supported for socket type")   \
+  XX(EAI_SOCKTYPE, -108, "socket type not supported")
+
 typedef enum ns_error {
   NS_OK = 0,
-  NS_EACCES = -1,           /* permission denied */
-  NS_EADDRINUSE = -2,       /* address already in use */
-  NS_EADDRNOTAVAIL = -3,    /* address not available on this host */
-  NS_EAFNOSUPPORT = -4,     /* address family not supported */
-  NS_EAGAIN = -5,           /* try again; also "would block" */
-  NS_EALREADY = -6,         /* operation already in progress */
-  NS_EBADF = -7,            /* not an open descriptor */
-  NS_ECONNABORTED = -8,     /* connection aborted */
-  NS_ECONNREFUSED = -9,     /* connection refused */
-  NS_ECONNRESET = -10,      /* connection reset by peer */
-  NS_EDESTADDRREQ = -11,    /* destination address required */
-  NS_EFAULT = -12,          /* bad address (a pointer the host cannot read) */
-  NS_EHOSTUNREACH = -13,    /* host unreachable */
-  NS_EINPROGRESS = -14,     /* non-blocking connect in progress */
-  NS_EINTR = -15,           /* interrupted by a signal */
-  NS_EINVAL = -16,          /* invalid argument */
-  NS_EISCONN = -17,         /* socket already connected */
-  NS_EMFILE = -18,          /* too many open descriptors in this process */
-  NS_EMSGSIZE = -19,        /* message too long */
-  NS_ENAMETOOLONG = -20,    /* name (unix socket path) too long */
-  NS_ENETDOWN = -21,        /* network is down */
-  NS_ENETUNREACH = -22,     /* network unreachable */
-  NS_ENOBUFS = -23,         /* no buffer space available */
-  NS_ENOENT = -24,          /* not in the database */
-  NS_ENOMEM = -25,          /* out of memory */
-  NS_ENOPROTOOPT = -26,     /* protocol option not available */
-  NS_ENOTCONN = -27,        /* socket not connected */
-  NS_ENOTSOCK = -28,        /* descriptor is not a socket */
-  NS_ENOTSUP = -29,         /* operation not supported */
-  NS_EPERM = -30,           /* operation not permitted */
-  NS_EPIPE = -31,           /* broken pipe: the peer is gone */
-  NS_EPROTONOSUPPORT = -32, /* protocol not supported */
-  NS_EPROTOTYPE = -33,      /* protocol wrong type for socket */
-  NS_ERANGE = -34,          /* caller's buffer too small */
-  NS_ETIMEDOUT = -35,       /* timed out */
-  NS_ENFILE = -36,          /* too many open descriptors in the system */
-  NS_EAI_AGAIN = -101,      /* resolver: temporary failure, try again */
-  NS_EAI_BADFLAGS = -102,   /* resolver: bad flags */
-  NS_EAI_FAIL = -103,       /* resolver: non-recoverable failure */
-  NS_EAI_FAMILY = -104,     /* resolver: address family not supported */
-  NS_EAI_MEMORY = -105,     /* resolver: out of memory */
-  NS_EAI_NONAME = -106,     /* resolver: name or address not known */
-  NS_EAI_SERVICE = -107,    /* resolver: service not available for socket type */
-  NS_EAI_SOCKTYPE = -108,   /* resolver: socket type not supported */
-  NS_EUNKNOWN = -999        /* anything the library has no code for */
+#define NS_ERROR_ENUM_(name, number, message) NS_##name = number,
+  NS_ERRNO_MAP(NS_ERROR_ENUM_)
+  NS_EAI_MAP(NS_ERROR_ENUM_)
+#undef NS_ERROR_ENUM_
+  NS_EUNKNOWN = -999 /* anything the library has no code for */
 } ns_error;
 
 /* A sentence describing `code` ("connection refused"); never NULL. */

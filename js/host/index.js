@@ -2,11 +2,12 @@
 // and stdio, the socket layer for socket descriptors and the
 // nativesockets_v1 extension, and a worker thread running Node's net, dgram
 // and dns on the guest's behalf.
+import fs from 'node:fs';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { WASI } from './wasi-module.js';
 import { GuestChannel } from './channel.js';
-import { CONTROL_BYTES } from './layout.js';
+import { CONTROL_BYTES, C_EVENT } from './layout.js';
 import { GuestMemory } from './memory.js';
 import { Databases } from './databases.js';
 import { FdTable } from './guest/fd-table.js';
@@ -14,8 +15,10 @@ import { SocketLayer } from './guest/sockets.js';
 import { Resolver } from './guest/resolver.js';
 import { preview1Imports } from './guest/preview1.js';
 import { extensionImports, MODULE } from './guest/extension.js';
+import { networkPolicy, socketLimit } from './policy.js';
 
 export { MODULE as EXTENSION_MODULE };
+export { NetworkPolicy, PolicyError } from './policy.js';
 
 // A guest's unix-socket path → a host path, through the preopened
 // directories (the guest reaches nothing it was not given), or null.
@@ -32,8 +35,31 @@ function preopenedPath(preopens) {
     }
     if (best === null) return null;
     const rest = best[0] === '.' ? normal : normal.slice(best[0].length);
-    return path.join(best[1], rest);
+    return insidePreopen(path.join(best[1], rest), best[1]);
   };
+}
+
+// `mapped` with the symlinks of its directory resolved, or null when they
+// (or a symlink it names) lead outside the preopened directory `root`.
+// A missing directory is left for bind/connect to answer ENOENT.
+function insidePreopen(mapped, root) {
+  const within = (p, top) => p === top || p.startsWith(top.endsWith(path.sep) ? top : top + path.sep);
+  let top, dir;
+  try {
+    top = fs.realpathSync(root);
+    dir = fs.realpathSync(path.dirname(mapped));
+  } catch {
+    return mapped;
+  }
+  if (!within(dir, top)) return null;
+  const real = path.join(dir, path.basename(mapped));
+  try {
+    if (!within(fs.realpathSync(real), top)) return null;
+  } catch {
+    // Nothing there yet, or a dangling symlink: where it points is not ours.
+    if (fs.lstatSync(real, { throwIfNoEntry: false })?.isSymbolicLink()) return null;
+  }
+  return real;
 }
 
 export class SocketHost {
@@ -42,8 +68,14 @@ export class SocketHost {
    * @param options.unixPaths 'preopens' (default: unix-socket paths are
    *   resolved through the preopens) or 'host' (paths are host paths)
    * @param options.databases { services, protocols, hosts } file paths
+   * @param options.network the network policy (policy.js, docs/sandbox.md):
+   *   true (default here: everything), false, or { allow, deny, lookup, check }
+   * @param options.maxSockets sockets the guest may hold at once (1024)
    */
   constructor(options = {}) {
+    // First: a bad policy throws before a worker is started.
+    this.policy = networkPolicy(options.network, true, (name) => this._hostAddresses(name));
+    const maxSockets = socketLimit(options.maxSockets, 1024);
     const preopens = options.preopens ?? {};
     this.wasi = new WASI({
       version: 'preview1',
@@ -62,9 +94,10 @@ export class SocketHost {
     const { port1, port2 } = new MessageChannel();
     this.worker = new Worker(new URL('./worker/main.js', import.meta.url), {
       workerData: { control, port: port2 }, transferList: [port2],
-      // Flags meant for the main script (e.g. --input-type) can stop a
-      // worker from starting at all.
-      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+      // The worker needs no Node flags, and handing it the process's own
+      // (--max-old-space-size, --expose-gc, --title, --input-type, ...)
+      // makes Node refuse to start it (ERR_WORKER_INVALID_EXEC_ARGV).
+      execArgv: [],
     });
     this.worker.unref();
     this.channel = new GuestChannel(new Int32Array(control), port1, (msg) => this.sockets.notice(msg));
@@ -73,7 +106,17 @@ export class SocketHost {
     const unixPath = options.unixPaths === 'host' ? (p) => p : preopenedPath(preopens);
     this.sockets = new SocketLayer(this.channel, unixPath);
     this.resolver = new Resolver(this.channel, this.databases);
+    this.sockets.policy = this.policy;
+    this.sockets.maxSockets = maxSockets;
+    this.resolver.policy = this.policy;
     this.closed = false;
+  }
+
+  // The addresses of a host name a policy rule names (the embedder's rule,
+  // so the guest's lookup switch does not apply).
+  _hostAddresses(name) {
+    const reply = this.channel.request({ op: 'resolve', node: name, family: 0, v4mapped: false, all: false, addrconfig: false });
+    return reply.eai ? [] : reply.addresses;
   }
 
   getImportObject() {
@@ -97,6 +140,12 @@ export class SocketHost {
   initialize(instance) {
     this.memory.attach(instance.exports.memory);
     this.wasi.initialize(instance);
+  }
+
+  /** The counter the worker bumps on every socket change, to wait on without
+   * blocking (Atomics.waitAsync): { words: Int32Array, index }. */
+  eventCounter() {
+    return { words: this.channel.ctrl, index: C_EVENT };
   }
 
   /** Sockets the guest has open right now. */
@@ -130,10 +179,11 @@ function toModule(wasm) {
 
 /**
  * Runs a WASI command module with socket support and returns its exit code.
- * `wasm`: bytes or a WebAssembly.Module. Options: see SocketHost.
+ * `wasm`: bytes or a WebAssembly.Module. Options: see SocketHost; unlike
+ * there, the network is denied unless `options.network` allows it.
  */
 export async function runWasi(wasm, options = {}) {
-  const host = new SocketHost(options);
+  const host = new SocketHost({ ...options, network: options.network ?? false });
   try {
     const instance = new WebAssembly.Instance(toModule(wasm), host.getImportObject());
     return host.start(instance);

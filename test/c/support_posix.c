@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* What every target with a POSIX libc answers alike. */
@@ -130,6 +131,47 @@ static void on_watchdog(int sig) {
 void support_watchdog(unsigned seconds) {
   signal(SIGALRM, on_watchdog);
   alarm(seconds);
+}
+
+/* Why a child that did not report ended: a signal (the watchdog's SIGALRM
+ * means it hung), or an exit status other than a verdict (LeakSanitizer
+ * exits 23 after its report). */
+static void report_abnormal_end(const test_case *t, int status,
+                                unsigned timeout) {
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+    printf("FAIL %s (hung: still running after %u s)\n", t->name, timeout);
+  else if (WIFSIGNALED(status))
+    printf("FAIL %s (crashed: signal %d)\n", t->name, WTERMSIG(status));
+  else
+    printf("FAIL %s (exit status %d)\n", t->name, WEXITSTATUS(status));
+  fflush(stdout);
+}
+
+/* One child per test, as libuv's runner does. The child's alarm has its
+ * default action (terminate), so a hang ends the child, not the runner. The
+ * child leaves through exit(), so that LeakSanitizer checks each test. */
+int support_run_isolated(const test_case *t, unsigned timeout) {
+  int status = 0;
+  pid_t child;
+  fflush(stdout);
+  fflush(stderr);
+  child = fork();
+  if (child < 0) return test_run_in_process(t, timeout);
+  if (child == 0) {
+    signal(SIGALRM, SIG_DFL);
+    alarm(timeout);
+    exit(test_run_and_report(t));
+  }
+  while (waitpid(child, &status, 0) < 0) {
+    if (errno != EINTR) {
+      printf("FAIL %s (lost its process: %s)\n", t->name, strerror(errno));
+      return TEST_FAILED;
+    }
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) <= TEST_SKIPPED)
+    return WEXITSTATUS(status);
+  report_abnormal_end(t, status, timeout);
+  return TEST_FAILED;
 }
 
 void support_init(void) {

@@ -1,6 +1,6 @@
 /* Test support for wasm32-wasi under the Node host (js/host/run-wasi.js),
- * which preopens /etc (the system databases) and /tmp (a fresh temporary
- * directory). WASI has no dup, no resource limits, no exec, no threads and no
+ * run by scripts/test.sh with the network allowed, /tmp a fresh temporary
+ * directory and /etc a copy of the system databases. WASI has no dup, no resource limits, no exec, no threads and no
  * signals; where a test needs one of them, these answer NS_ENOTSUP or -1 and
  * the test skips with its reason. */
 #include "test.h"

@@ -294,3 +294,9 @@ void support_init(void) {
   if (thread != NULL) CloseHandle(thread);
   warm_up_ipv6();
 }
+
+/* No processes to isolate a test in: it runs here, and a crash or hang ends
+ * the run after the runner's "start NAME" line (scripts/test.sh resumes). */
+int support_run_isolated(const test_case *t, unsigned timeout) {
+  return test_run_in_process(t, timeout);
+}

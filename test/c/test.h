@@ -37,25 +37,27 @@ int test_failed(void);
     }                                                                 \
   } while (0)
 
+/* Prints "EXPR == GOT, expected WANT" as a failure: counts as numbers, error
+ * codes (negative) as number and name ("-9 (ECONNREFUSED)"). */
+void test_fail_eq(const char *file, int line, const char *expr, long long got,
+                  long long want);
+/* `value` as test_fail_eq shows it, in buf. */
+const char *test_describe(long long value, char *buf, size_t len);
+
 /* Compares a result (an error code or a count) with what is expected. */
-#define CHECK_EQ(expr, expected)                                           \
-  do {                                                                     \
-    long long got_ = (long long)(expr), want_ = (long long)(expected);     \
-    if (got_ != want_)                                                     \
-      test_fail(__FILE__, __LINE__, "%s == %lld (%s), expected %lld (%s)", \
-                #expr, got_, ns_err_name((int)got_), want_,                \
-                ns_err_name((int)want_));                                  \
+#define CHECK_EQ(expr, expected)                                          \
+  do {                                                                    \
+    long long got_ = (long long)(expr), want_ = (long long)(expected);    \
+    if (got_ != want_) test_fail_eq(__FILE__, __LINE__, #expr, got_, want_); \
   } while (0)
 
-#define REQUIRE_EQ(expr, expected)                                         \
-  do {                                                                     \
-    long long got_ = (long long)(expr), want_ = (long long)(expected);     \
-    if (got_ != want_) {                                                   \
-      test_fail(__FILE__, __LINE__, "%s == %lld (%s), expected %lld (%s)", \
-                #expr, got_, ns_err_name((int)got_), want_,                \
-                ns_err_name((int)want_));                                  \
-      return;                                                              \
-    }                                                                      \
+#define REQUIRE_EQ(expr, expected)                                        \
+  do {                                                                    \
+    long long got_ = (long long)(expr), want_ = (long long)(expected);    \
+    if (got_ != want_) {                                                  \
+      test_fail_eq(__FILE__, __LINE__, #expr, got_, want_);               \
+      return;                                                             \
+    }                                                                     \
   } while (0)
 
 #define CHECK_OK(expr) CHECK_EQ(expr, NS_OK)
@@ -74,6 +76,16 @@ int test_failed(void);
     test_skip(reason);  \
     return;             \
   } while (0)
+
+/* ---- running tests (runner.c) ------------------------------------------ */
+
+enum { TEST_PASSED = 0, TEST_FAILED = 1, TEST_SKIPPED = 2 };
+
+/* Runs one test in this process, prints its verdict line and returns
+ * TEST_PASSED, TEST_FAILED or TEST_SKIPPED. */
+int test_run_and_report(const test_case *t);
+/* The same under the target's watchdog (support_watchdog). */
+int test_run_in_process(const test_case *t, unsigned timeout);
 
 /* ---- helpers on the public API (helpers.c) ------------------------------ */
 
@@ -133,6 +145,11 @@ FILE *support_open_system_file(const char *name);
 const char *support_temp_dir(void);
 int support_process_id(void);
 void support_remove_file(const char *path);
+/* Runs one test where a crash or hang cannot take the runner with it (a
+ * child process, where the target has them; else test_run_in_process) and
+ * returns its TEST_* result. A test that crashes or runs past `timeout`
+ * seconds is reported as failed, by name, with why. */
+int support_run_isolated(const test_case *t, unsigned timeout);
 /* Kills the process with a message if a test runs longer than this. */
 void support_watchdog(unsigned seconds);
 /* Prepares the process: no SIGPIPE handler is installed on purpose, so a

@@ -1,6 +1,8 @@
 // The `nativesockets` command, run as a child process.
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,10 +111,17 @@ describe('bad input', () => {
     [['echo-client', 'localhost', '80']],
     [['echo-client', 'localhost', 'http', 'x']],
     [['hostname', 'extra']],
-  ])('%j is a usage error: exit 2', async (args) => {
+  ])('%j is a usage error: exit 2, one line', async (args) => {
     const r = await run(...args);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Usage: nativesockets/);
+    expect(r.stderr).toMatch(/^nativesockets: .+ \(see nativesockets --help\)\n$/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a 70,000-character host name is a usage error, not a crash', async () => {
+    const r = await run('lookup', 'a'.repeat(70_000));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('nativesockets: host name too long: 70000 bytes (at most 1024) (see nativesockets --help)\n');
   });
 
   it('echo-client to a port nobody listens on: ECONNREFUSED, exit 1', async () => {
@@ -146,5 +155,138 @@ describe('echo-server and echo-client', () => {
       const r = await run('echo-client', 'localhost', String(port), text);
       expect(r.stdout).toBe(`${text}\n`);
     }
+  });
+});
+
+describe('echo-server serves clients concurrently', () => {
+  // A raw client: connects, and resolves each echo of what it sends.
+  function client(port) {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    let got = '';
+    let waiting = null;
+    sock.on('data', (d) => {
+      got += d;
+      if (waiting && got.length >= waiting.n) {
+        waiting.resolve(got);
+        waiting = null;
+      }
+    });
+    sock.on('error', () => {});
+    const connected = new Promise((r) => sock.on('connect', r));
+    return {
+      sock,
+      connected,
+      echo(text) {
+        got = '';
+        return new Promise((resolve) => {
+          waiting = { n: text.length, resolve };
+          sock.write(text);
+        });
+      },
+    };
+  }
+
+  it('an idle client does not stall the others', async () => {
+    const server = echoServer();
+    const { port } = await server.port;
+    const idle = client(port);
+    await idle.connected;
+    // The idle one connected first and sends nothing; the others still get
+    // their answers, interleaved.
+    const a = client(port);
+    const b = client(port);
+    await Promise.all([a.connected, b.connected]);
+    expect(await a.echo('first from a')).toBe('first from a');
+    expect(await b.echo('first from b')).toBe('first from b');
+    expect(await a.echo('second from a')).toBe('second from a');
+    const r = await run('echo-client', '127.0.0.1', String(port), 'via the CLI');
+    expect(r.stdout).toBe('via the CLI\n');
+    // and the idle client is served too when it speaks
+    expect(await idle.echo('late')).toBe('late');
+    for (const c of [idle, a, b]) c.sock.destroy();
+  }, 30_000);
+
+  it('echoes 4 MiB to a client that reads slowly while another is served', async () => {
+    const server = echoServer();
+    const { port } = await server.port;
+    const big = client(port);
+    await big.connected;
+    const data = Buffer.alloc(4 * 1024 * 1024, 'x').toString();
+    const bigDone = big.echo(data);
+    big.sock.pause();
+    const small = client(port);
+    await small.connected;
+    expect(await small.echo('still served')).toBe('still served');
+    big.sock.resume();
+    expect((await bigDone).length).toBe(data.length);
+    big.sock.destroy();
+    small.sock.destroy();
+  }, 60_000);
+});
+
+describe('run: the WASI runner', () => {
+  const probe = path.join(root, 'build/wasi/netprobe.wasm');
+
+  it('exit code is the guest\'s', async () => {
+    const r = await run('run', probe, 'exit', '7');
+    expect(r.code).toBe(7);
+  });
+
+  it('arguments after the module are the guest\'s, --help included', async () => {
+    const r = await run('run', probe, '--help');
+    expect(r.code).toBe(2); // netprobe's own answer to an unknown command
+    expect(r.stdout).toBe('');
+  });
+
+  it('--help', async () => {
+    const r = await run('run', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: nativesockets run/);
+    expect(r.stdout).toMatch(/--allow-net/);
+  });
+
+  it('the network is denied unless --allow-net', async () => {
+    expect((await run('run', probe, 'tcp-bind', '127.0.0.1', '0')).stdout).toBe('EACCES\n');
+    expect((await run('run', '--allow-net', probe, 'tcp-bind', '127.0.0.1', '0')).stdout).toMatch(/^ok \d+\n$/);
+    expect((await run('run', '--allow-net=127.0.0.2', probe, 'tcp-bind', '127.0.0.1', '0')).stdout).toBe('EACCES\n');
+    expect((await run('run', '--allow-net', '--deny-net=127.0.0.1', probe, 'tcp-bind', '127.0.0.1', '0')).stdout).toBe('EACCES\n');
+    expect((await run('run', '--allow-lookup', probe, 'lookup', 'localhost')).stdout).toMatch(/^ok /);
+    expect((await run('run', '--max-sockets', '5', probe, 'open-many', '9')).stdout).toBe('opened 5 EMFILE\n');
+  });
+
+  it('--env sets the guest\'s environment, nothing else is passed', async () => {
+    expect((await run('run', '--env', 'A=1', probe, 'getenv', 'A')).stdout).toBe('1\n');
+    expect((await run('run', '--env', 'A=x=y', probe, 'getenv', 'A')).stdout).toBe('x=y\n');
+    expect((await run('run', '--env', 'PATH', probe, 'getenv', 'PATH')).stdout).toBe(`${process.env.PATH}\n`);
+    expect((await run('run', probe, 'getenv', 'PATH')).stdout).toBe('(unset)\n');
+  });
+
+  it('--dir HOST::GUEST preopens a directory for the guest', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ns-run-'));
+    try {
+      const r = await run('run', `--dir=${dir}::/d`, probe, 'write-file', '/d/f');
+      expect(r.stdout).toBe('ok\n');
+      expect(fs.readFileSync(path.join(dir, 'f'), 'utf8')).toBe('written by a guest\n');
+      expect((await run('run', probe, 'write-file', '/d/g')).stdout).toBe('ENOTCAPABLE\n');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [['run']],
+    [['run', '--dir']],
+    [['run', '--dir', '/no/such/dir', 'x.wasm']],
+    [['run', '--dir', '/etc/hostname', 'x.wasm']],
+    [['run', '--env', '=1', 'x.wasm']],
+    [['run', '--allow-net=300.0.0.1', 'x.wasm']],
+    [['run', '--allow-net=*:99999', 'x.wasm']],
+    [['run', '--max-sockets', '0', 'x.wasm']],
+    [['run', '--bogus', 'x.wasm']],
+    [['run', '/no/such/module.wasm']],
+  ])('%j is a usage error: exit 2, one line', async (args) => {
+    const r = await run(...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^nativesockets run: [^\n]+\n$/);
   });
 });

@@ -126,7 +126,7 @@ describe('a plain POSIX C program built with the add-on', () => {
     const lines = [];
     const out = path.join(fs.mkdtempSync(path.join(root, 'build/wasi/run-')), 'stdout');
     const fd = fs.openSync(out, 'w');
-    const code = await runWasi(guest('posix-echo.wasm'), { args: ['posix-echo'], stdout: fd });
+    const code = await runWasi(guest('posix-echo.wasm'), { args: ['posix-echo'], stdout: fd, network: true });
     fs.closeSync(fd);
     lines.push(...fs.readFileSync(out, 'utf8').trim().split('\n'));
     expect(code).toBe(0);

@@ -3,12 +3,9 @@
  * the C library has them. Where it has not (macOS, the WASI add-on), the
  * plain calls keep their results per thread. */
 #include "../internal.h"
+#include "features.h"
 
 #include <errno.h>
-
-#if defined(__linux__) || defined(__FreeBSD__)
-#define NSI_HAVE_NETDB_R 1
-#endif
 
 #if defined(NSI_HAVE_NETDB_R)
 

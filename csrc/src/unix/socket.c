@@ -2,6 +2,7 @@
  * unix-domain addresses. Linux, macOS/BSD and WASI (through the add-on in
  * csrc/wasi, which gives the socket calls wasi-libc lacks). */
 #include "../internal.h"
+#include "features.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +17,7 @@ int ns_init(void) {
 
 void ns_cleanup(void) {}
 
-#if defined(__wasi__)
+#if !defined(NSI_HAVE_CLOEXEC)
 /* WASI has no exec, so there is no close-on-exec flag, and wasi-libc's
  * F_GETFD answers for any number, open or not. Only the descriptor is
  * checked, so that a bad one is still NS_EBADF. */
@@ -37,7 +38,7 @@ static int set_close_on_exec(int fd, bool on) {
 
 /* macOS/BSD have no MSG_NOSIGNAL; the socket itself is told instead. */
 static void suppress_sigpipe(int fd) {
-#if defined(SO_NOSIGPIPE)
+#if defined(NSI_HAVE_SO_NOSIGPIPE)
   int on = 1;
   (void)setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof(on));
 #else
@@ -64,7 +65,7 @@ int nsi_open_socket(int domain, int type, int protocol, bool inheritable,
                     ns_socket *out) {
   int fd;
   bool cloexec_done = false;
-#if defined(SOCK_CLOEXEC)
+#if defined(NSI_HAVE_SOCK_CLOEXEC)
   fd = socket(domain, type | (inheritable ? 0 : SOCK_CLOEXEC), protocol);
   cloexec_done = true;
 #else
@@ -78,8 +79,7 @@ int nsi_accept(ns_socket server, bool inheritable, struct sockaddr *addr,
                socklen_t *len, ns_socket *out) {
   int fd;
   bool cloexec_done = false;
-#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
-    defined(__OpenBSD__) || defined(__DragonFly__) || defined(__wasi__)
+#if defined(NSI_HAVE_ACCEPT4)
   fd = accept4(server, addr, len, inheritable ? 0 : SOCK_CLOEXEC);
   cloexec_done = true;
 #else
@@ -90,7 +90,7 @@ int nsi_accept(ns_socket server, bool inheritable, struct sockaddr *addr,
 }
 
 int nsi_send_flags(int flags) {
-#if defined(MSG_NOSIGNAL)
+#if defined(NSI_HAVE_MSG_NOSIGNAL)
   return flags | MSG_NOSIGNAL;
 #else
   return flags;
@@ -98,8 +98,7 @@ int nsi_send_flags(int flags) {
 }
 
 int nsi_ai_v4mapped(void) {
-#if defined(AI_V4MAPPED) && !defined(__FreeBSD__) && !defined(__OpenBSD__) && \
-    !defined(__NetBSD__)
+#if defined(NSI_HAVE_AI_V4MAPPED)
   return AI_V4MAPPED;
 #else
   return 0;

@@ -99,6 +99,9 @@ export class Resolver {
       return EAI.FAMILY;
     }
     if (flags & AI.NUMERICHOST) return EAI.NONAME;
+    // Name lookups are a permission of their own (wasmtime's
+    // allow-ip-name-lookup); address literals need none.
+    if (this.policy && !this.policy.lookup) return EAI.FAIL;
     const key = `${node}|${family}|${flags & (AI.V4MAPPED | AI.ALL | AI.ADDRCONFIG)}`;
     const remembered = this._remembered(key);
     if (remembered !== undefined) return remembered;
@@ -161,7 +164,10 @@ export class Resolver {
     let numeric = addr.address;
     if (addr.family === AF_INET6 && addr.scopeId) numeric += `%${addr.scopeId}`;
     let host = numeric;
-    if (!(flags & NI.NUMERICHOST)) {
+    // Without the lookup permission the answer is the numeric form.
+    const mayLookUp = !this.policy || this.policy.lookup;
+    if (!mayLookUp && !(flags & NI.NUMERICHOST) && (flags & NI.NAMEREQD)) return { eai: EAI.FAIL };
+    if (!(flags & NI.NUMERICHOST) && mayLookUp) {
       const reply = this.channel.request({ op: 'nameinfo', address: numeric, port: addr.port });
       if (reply.eai === 0 && reply.host) host = reply.host;
       else if (reply.eai !== EAI.NONAME) return { eai: reply.eai };

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { E, errnoFromNode } from '../errno.js';
 import { HostDown, spinFor } from '../channel.js';
+import { NetworkPolicy } from '../policy.js';
 import { concat, skipBytes } from './buffers.js';
 import {
   ADDR_SIZE, AF_INET, AF_INET6, AF_UNIX, anyAddress, decodeAddress,
@@ -29,6 +30,8 @@ const DIRECT_RETRY_GAP_MS = 0.01;
 
 export const STREAM = 1;
 export const DGRAM = 2;
+// sun_path holds 108 bytes with the NUL.
+const UNIX_PATH_MAX = 107;
 
 // Option names of the ABI → the socket's option record.
 const SOCKET_OPTIONS = {
@@ -87,6 +90,7 @@ export class SocketLayer {
     this.accepted = new Map(); // id → { header, data, listener } announced by the worker
     this.maxSockets = 16384;
     this.open = 0;
+    this.policy = new NetworkPolicy(true);
   }
 
   // Notices the worker sends unasked (GuestChannel's onMessage).
@@ -137,17 +141,22 @@ export class SocketLayer {
   // ---- addresses --------------------------------------------------------
 
   // Checks a guest address for this socket and maps unix paths to the host.
-  _target(sock, addr) {
+  _target(sock, addr, op) {
     if (addr.family !== sock.family) {
       return { errno: E.AFNOSUPPORT };
     }
+    if (addr.family !== AF_UNIX && !isValidIp(addr)) return { errno: E.INVAL };
+    if (addr.family === AF_UNIX && !addr.path) return { errno: E.INVAL };
+    const denied = this.policy.check(op, addr);
+    if (denied) return { errno: denied };
     if (addr.family === AF_UNIX) {
-      if (!addr.path) return { errno: E.INVAL };
       const path = this.unixPath(addr.path);
       if (path === null) return { errno: E.ACCES };
+      // libuv cuts what does not fit sun_path (108 bytes with the NUL):
+      // the cut path would be another file, perhaps outside the preopens.
+      if (Buffer.byteLength(path) > UNIX_PATH_MAX) return { errno: E.NAMETOOLONG };
       return { addr: { ...addr, path } };
     }
-    if (!isValidIp(addr)) return { errno: E.INVAL };
     return { addr };
   }
 
@@ -169,7 +178,7 @@ export class SocketLayer {
 
   bind(sock, guestAddr) {
     if (sock.bound || (sock.flags() & (F_CONNECTED | F_CONNECTING))) return E.INVAL;
-    const { errno, addr } = this._target(sock, guestAddr);
+    const { errno, addr } = this._target(sock, guestAddr, 'bind');
     if (errno) return errno;
     const reply = this.channel.request({ op: 'bind', id: sock.id, addr });
     if (reply.errno === 0) {
@@ -185,6 +194,10 @@ export class SocketLayer {
     if (flags & F_LISTENING) return 0;
     if (flags & (F_CONNECTED | F_CONNECTING)) return E.INVAL;
     if (sock.family === AF_UNIX && !sock.bound) return E.INVAL;
+    if (!sock.bound) {
+      const denied = this.policy.check('bind', anyAddress(sock.family));
+      if (denied) return denied;
+    }
     const reply = this.channel.request({ op: 'listen', id: sock.id });
     if (reply.errno === 0) sock.bound = true;
     return reply.errno;
@@ -207,7 +220,7 @@ export class SocketLayer {
       const err = sock.takeError();
       return err || E.INVAL;
     }
-    const { errno, addr } = this._target(sock, guestAddr);
+    const { errno, addr } = this._target(sock, guestAddr, 'connect');
     if (errno) return errno;
     const reply = this.channel.request({ op: 'connect', id: sock.id, addr });
     if (reply.errno) return reply.errno;
@@ -226,12 +239,29 @@ export class SocketLayer {
   }
 
   _connectDatagram(sock, guestAddr) {
-    const { errno, addr } = this._target(sock, guestAddr);
+    const { errno, addr } = this._target(sock, guestAddr, 'send');
     if (errno) return errno;
     return this.channel.request({ op: 'connect', id: sock.id, addr }).errno;
   }
 
+  // Connections from peers the policy denies are closed unseen.
   accept(listener, nonblock) {
+    for (;;) {
+      if (this.open >= this.maxSockets) return { errno: E.MFILE };
+      const res = this._acceptQueued(listener, nonblock);
+      if (res.errno || this._peerAllowed(listener, res.sock)) return res;
+      this.close(res.sock);
+    }
+  }
+
+  // A unix peer has no name of its own: the listener's path is judged.
+  _peerAllowed(listener, sock) {
+    const local = this.localAddr(listener);
+    const peer = listener.family === AF_UNIX ? local : this.peerAddr(sock);
+    return peer !== null && this.policy.check('accept', peer, local) === 0;
+  }
+
+  _acceptQueued(listener, nonblock) {
     if (listener.type !== STREAM || !(listener.flags() & F_LISTENING)) return { errno: E.INVAL };
     const hdr = listener.hdr;
     const result = this._block(listener, () => {
@@ -461,7 +491,7 @@ export class SocketLayer {
     if (total > MAX_DATAGRAM) return { errno: E.MSGSIZE };
     let target = null;
     if (to !== null) {
-      const { errno, addr } = this._target(sock, to);
+      const { errno, addr } = this._target(sock, to, 'send');
       if (errno) return { errno };
       target = addr;
     } else if (!(sock.flags() & F_PEER)) return { errno: E.DESTADDRREQ };

@@ -19,6 +19,9 @@ import { streamWrite } from '../rings.js';
 
 const SOCKET_OPTS = { allowHalfOpen: true };
 
+
+// Whether sockets' handles are Node's own (see _publishDescriptor).
+const NODE_HANDLES = globalThis.Deno === undefined && process.versions.bun === undefined;
 export class StreamEndpoint extends Endpoint {
   constructor(id, headerSab, family, hub) {
     super(id, headerSab, null, 0);
@@ -179,10 +182,14 @@ export class StreamEndpoint extends Endpoint {
   // (see H_FD in layout.js): one system call instead of waking this worker.
   // Node closes the descriptor inside its handle's close or reset, so both
   // first revoke the lease, waiting out a write the guest has under way.
-  // Where the handle has no descriptor (Windows), the rings carry it all.
+  // Where the handle has no descriptor (Windows), the rings carry it all;
+  // so too under Deno, whose handles' `fd` is a resource id, not a kernel
+  // descriptor, and Bun, which closes a descriptor without its handle's
+  // close/reset (a write after the peer's close met EBADF, or could meet a
+  // reused number): only Node's handles keep the contract above.
   _publishDescriptor(sock) {
     const handle = sock._handle;
-    const fd = handle ? handle.fd : -1;
+    const fd = handle && NODE_HANDLES ? handle.fd : -1;
     if (typeof fd !== 'number' || fd < 0) return;
     const hdr = this.hdr;
     for (const name of ['close', 'reset']) {
