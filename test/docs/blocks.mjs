@@ -6,7 +6,7 @@
 //   node test/docs/blocks.mjs --work DIR --prefix PREFIX [--must-fail FILE.md] [FILE.md...]
 // Prints "ok", "FAIL" or "skip" per check, then "N passed, N failed, N skipped".
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,11 +50,11 @@ const pkgConfigCache = new Map();
 
 function main() {
   for (const file of options.mustFail) {
-    for (const block of blocksOf(file)) report(block, mustFail(checkBlock(block)));
+    checkBlocksOf(file, mustFail);
     report({ file, info: 'links' }, everyLinkBroken(file));
   }
   for (const file of options.files) {
-    for (const block of blocksOf(file)) report(block, checkBlock(block));
+    checkBlocksOf(file, (result) => result);
     const rel = path.relative(root, path.resolve(root, file));
     report({ file: rel, info: 'links' }, linksOf(rel));
     if (rel === 'docs/README.md') report({ file: rel, info: 'index' }, indexIsComplete(rel));
@@ -62,6 +62,17 @@ function main() {
   }
   console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
   process.exitCode = counts.failed === 0 ? 0 : 1;
+}
+
+function checkBlocksOf(file, verdict) {
+  for (const block of blocksOf(file)) {
+    const server = background; // started by the previous block
+    const result = checkBlock(block);
+    if (background?.block === block) continue; // reported after its client
+    report(block, verdict(result));
+    if (server) report(server.block, verdict(stopBackground()));
+  }
+  if (background) report(background.block, verdict(stopBackground('no block after it to be its client')));
 }
 
 function blocksOf(file) {
@@ -255,8 +266,59 @@ function checkJs(block) {
     throw new Skip('wasm/nativesockets.wasm is missing: run ./build.sh wasi');
   }
   needFixtures(block);
+  if (block.flags.has('background')) return startBackground(block, file, dir);
   run(process.execPath, [file], { cwd: dir, what: 'node' });
   return 'ran with node';
+}
+
+// `js background`: a server that runs until it is stopped. It starts, must
+// print a line, and keeps running while the next block of the same file (its
+// client) is checked; then it is stopped, and must not have died meanwhile.
+// Its own result is reported after the client's.
+let background = null;
+const BACKGROUND_READY_MS = 20_000;
+
+function startBackground(block, file, dir) {
+  if (background) throw new Error('two background blocks in a row: the first has no client');
+  const log = path.join(dir, 'output.log');
+  const out = fs.openSync(log, 'w');
+  const child = spawn(process.execPath, [file], { cwd: dir, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  background = { block, child, log };
+  const deadline = Date.now() + BACKGROUND_READY_MS;
+  while (fs.statSync(log).size === 0 && exitStatus(child) === null && Date.now() < deadline) sleep(50);
+  if (fs.statSync(log).size === 0 || exitStatus(child) !== null) {
+    const { detail } = stopBackground(`did not start: it exited, or printed nothing within ${BACKGROUND_READY_MS / 1000} s`);
+    background = null;
+    throw new Error(detail);
+  }
+  return 'started';
+}
+
+function stopBackground(problem = null) {
+  const { child, log } = background;
+  background = null;
+  const exited = exitStatus(child);
+  if (exited === null) child.kill('SIGKILL');
+  const output = fs.readFileSync(log, 'utf8');
+  if (problem) return { status: 'FAIL', detail: `${problem}\n${output}` };
+  if (exited !== null) return { status: 'FAIL', detail: `exited before its client was done\n${output}` };
+  return { status: 'ok', detail: 'served in the background while the next block ran' };
+}
+
+// The child's exit as the kernel knows it: its 'exit' event cannot fire
+// while this synchronous loop runs, so ask /proc.
+function exitStatus(child) {
+  try {
+    const stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z' ? 'exited' : null;
+  } catch {
+    return 'gone';
+  }
+}
+
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 // ---- shell ---------------------------------------------------------------
