@@ -52,7 +52,7 @@ say() { printf '%s\n' "$*" >&2; }
 # The targets of `./build.sh test`, in the order they run, each run by the
 # function test_NAME and described by TEST_ABOUT[NAME] in its script. A
 # script under scripts/ may add its own: TEST_TARGETS+=(NAME).
-TEST_TARGETS=(native asan install constants wasi js emscripten windows)
+TEST_TARGETS=(native asan install constants wasi posix js emscripten windows)
 declare -A TEST_ABOUT=()
 
 # Each target and step lives in its own file under scripts/.
@@ -75,6 +75,7 @@ case ${1:-} in
   windows) build_windows ;;
   bench) cmd_bench ;;
   fuzz-c) cmd_fuzz_c "${2:-600}" ;;
+  load) cmd_load ;;
   install) cmd_install ;;
   clean) rm -rf "$BUILD" wasm/*.wasm wasm/lib wasm/include ;;
   *) usage ;;

@@ -91,6 +91,17 @@ static int recv_all(ns_socket s, unsigned char *buf, size_t len) {
   return 0;
 }
 
+static long recv_some(ns_socket s, unsigned char *buf, size_t len) {
+  ptrdiff_t n = ns_recv(s, buf, len, 0);
+  if (n < 0) return -fail_code("recv", (int)n);
+  return (long)n;
+}
+
+/* On POSIX and WASI an ns_socket is the descriptor itself. */
+static int poll_descriptor(ns_socket s) {
+  return s;
+}
+
 static int shutdown_write(ns_socket s) {
   int rc = ns_shutdown(s, NS_SHUT_WR);
   return rc == NS_OK ? 0 : fail_code("shutdown", rc);

@@ -11,8 +11,11 @@ import dns from 'node:dns';
 import fs from 'node:fs';
 import net from 'node:net';
 import {
-  CHUNK, MESSAGE, message, now, runClient, timedCalls, warmThenTimeAsync,
+  CHUNK, MESSAGE, message, now, p99us, phase, runClient, startClock, stopClock, timedCalls,
+  warmThenTimeAsync,
 } from './client_common.mjs';
+
+const MANY = 1000; // connections of "many" and "open"
 
 function connectTcp(host, port) {
   return new Promise((resolve, reject) => {
@@ -83,15 +86,122 @@ async function bulk(host, port, amount) {
     sock.on('error', reject);
   });
   await sendBytes(sock, chunk, warm);
-  const start = now();
+  const clock = startClock();
   await sendBytes(sock, chunk, amount);
   sock.end();
   const counted = await answer;
-  const seconds = now() - start;
+  const timed = stopClock(clock);
   if (counted.length !== 8 || Number(counted.readBigUInt64LE(0)) !== warm + amount) {
     throw new Error('the sink counted a different number of bytes');
   }
-  return { ops: amount / CHUNK, bytes: amount, seconds };
+  return { ops: amount / CHUNK, bytes: amount, ...timed };
+}
+
+// The source sends what it is asked for and closes. Node reads in its own
+// 64 KiB reads; the 'data' handler only counts, as the C clients' recv loop.
+async function recv(host, port, amount) {
+  const warm = Math.floor(amount / 10);
+  const sock = await connectTcp(host, port);
+  const request = Buffer.alloc(8);
+  request.writeBigUInt64LE(BigInt(warm + amount));
+  let got = 0;
+  let clock = null;
+  let timed = null;
+  await new Promise((resolve, reject) => {
+    sock.on('data', (d) => {
+      got += d.length;
+      if (clock === null && got >= warm) {
+        clock = startClock();
+        got -= warm;
+      }
+    });
+    sock.on('end', () => {
+      timed = stopClock(clock ?? startClock());
+      resolve();
+    });
+    sock.on('error', reject);
+    sock.write(request);
+  });
+  sock.destroy();
+  if (got !== amount) throw new Error('recv: a different number of bytes');
+  return { ops: amount / CHUNK, bytes: amount, ...timed };
+}
+
+// MANY connections, each doing `rounds` 64-byte round trips at once; the
+// event loop is Node's poll. Every echo is checked and its round trip kept.
+function manyRounds(socks, rounds, latencies) {
+  if (rounds === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    let active = socks.length;
+    for (const sock of socks) {
+      let left = rounds;
+      let parts = [];
+      let got = 0;
+      let sentAt = now();
+      const onData = (d) => {
+        parts.push(d);
+        got += d.length;
+        if (got < MESSAGE) return;
+        const back = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+        if (got !== MESSAGE || !back.equals(message)) return reject(new Error('many: wrong bytes back'));
+        latencies?.push(now() - sentAt);
+        parts = [];
+        got = 0;
+        if (--left === 0) {
+          sock.off('data', onData);
+          if (--active === 0) resolve();
+          return;
+        }
+        sentAt = now();
+        sock.write(message);
+      };
+      sock.on('data', onData);
+      sock.write(message);
+    }
+  });
+}
+
+async function openMany(host, port) {
+  const socks = [];
+  for (let i = 0; i < MANY; i++) {
+    const sock = await connectTcp(host, port);
+    sock.on('error', (err) => { throw err; });
+    socks.push(sock);
+  }
+  return socks;
+}
+
+async function many(host, port, amount) {
+  const socks = await openMany(host, port);
+  await manyRounds(socks, Math.floor(amount / 10), null);
+  const latencies = [];
+  const clock = startClock();
+  await manyRounds(socks, amount, latencies);
+  const timed = stopClock(clock);
+  for (const sock of socks) sock.destroy();
+  return { ops: MANY * amount, bytes: 0, ...timed, p99us: p99us(latencies) };
+}
+
+// `amount` connections in a row, the RSS read before and after.
+async function churn(host, port, amount) {
+  phase('before');
+  const clock = startClock();
+  await connections(host, port, amount);
+  const timed = stopClock(clock);
+  phase('after');
+  return { ops: amount, bytes: 0, ...timed };
+}
+
+// MANY connections open at once, each with one echo done.
+async function open(host, port) {
+  phase('before');
+  const clock = startClock();
+  const socks = await openMany(host, port);
+  await manyRounds(socks, 1, null);
+  const timed = stopClock(clock);
+  phase('after');
+  for (const sock of socks) sock.destroy();
+  return { ops: MANY, bytes: 0, ...timed };
 }
 
 // `count` connections one after the other: connect, see the peer's close,
@@ -148,14 +258,13 @@ async function udp(host, port, amount) {
 // Calls `call(done)` one after the other for `ms` milliseconds.
 function runFor(call, ms) {
   return new Promise((resolve, reject) => {
-    const start = now();
-    const end = start + ms / 1000;
+    const clock = startClock();
+    const end = clock.wall + ms / 1000;
     let ops = 0;
     const done = (err) => {
       if (err) return reject(err);
       ops++;
-      const t = now();
-      if (t >= end) resolve({ ops, bytes: 0, seconds: t - start });
+      if (now() >= end) resolve({ ops, bytes: 0, ...stopClock(clock) });
       else call(done);
     };
     call(done);
@@ -211,6 +320,10 @@ const serviceHttpCached = () => {
 const tests = {
   echo,
   bulk,
+  recv,
+  many,
+  churn,
+  open,
   connect,
   udp,
   gai: (host, port, amount) => timed(lookupLocalhost, amount),

@@ -88,6 +88,16 @@ static int recv_all(int fd, unsigned char *buf, size_t len) {
   return 0;
 }
 
+static long recv_some(int fd, unsigned char *buf, size_t len) {
+  ssize_t n = recv(fd, buf, len, 0);
+  if (n < 0) return -bench_fail("recv", strerror(errno));
+  return (long)n;
+}
+
+static int poll_descriptor(int fd) {
+  return fd;
+}
+
 static int shutdown_write(int fd) {
   return shutdown(fd, SHUT_WR) == 0 ? 0 : bench_fail("shutdown", strerror(errno));
 }

@@ -4,13 +4,15 @@
  * same server. Plain POSIX, not the library: the peer must not move when the
  * library does.
  *
- *   peer            prints {"echo":P,"sink":P,"udp":P,"accept":P} and serves
+ *   peer            prints {"echo":P,"sink":P,"source":P,"udp":P,"accept":P} and serves
  *                   until its standard input closes (or reads "quit")
  *
  * TCP echo    a thread per connection: read, write back, until EOF.
  * TCP sink    a thread per connection: read into a 1 MiB buffer and discard
  *             until EOF, then answer the byte count (8 bytes, little endian)
  *             so the client times delivery, not just its own writes.
+ * TCP source  a thread per connection: reads a byte count (8 bytes, little
+ *             endian), sends that many bytes in 64 KiB writes, and closes.
  * UDP echo    one thread: every datagram goes back to its sender.
  * accept      one thread: accept and close at once; the client waits for the
  *             EOF, so the peer closes first and the TIME_WAIT state stays on
@@ -35,6 +37,7 @@
 
 #define SINK_BUFFER (1024 * 1024)
 #define ECHO_BUFFER (64 * 1024)
+#define SOURCE_CHUNK (64 * 1024)
 
 static void die(const char *what) {
   fprintf(stderr, "peer: %s: %s\n", what, strerror(errno));
@@ -102,6 +105,37 @@ static void *sink_connection(void *arg) {
   return NULL;
 }
 
+static int read_all(int fd, unsigned char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t n = recv(fd, buf, len, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return -1;
+    buf += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+static void *source_connection(void *arg) {
+  int fd = (int)(intptr_t)arg, i;
+  unsigned char request[8];
+  uint64_t left = 0;
+  char *chunk = malloc(SOURCE_CHUNK);
+  if (chunk == NULL) die("malloc");
+  memset(chunk, 'x', SOURCE_CHUNK);
+  if (read_all(fd, request, sizeof(request)) == 0) {
+    for (i = 7; i >= 0; i--) left = (left << 8) | request[i];
+    while (left > 0) {
+      size_t len = left < SOURCE_CHUNK ? (size_t)left : SOURCE_CHUNK;
+      if (write_all(fd, chunk, len) != 0) break;
+      left -= len;
+    }
+  }
+  free(chunk);
+  close(fd);
+  return NULL;
+}
+
 struct server {
   int fd;
   void *(*serve)(void *);
@@ -156,9 +190,9 @@ static void start(void *(*body)(void *), void *arg) {
 }
 
 int main(void) {
-  static struct server echo, sink;
+  static struct server echo, sink, source;
   static int udp, acceptor;
-  int echo_port, sink_port, udp_port, accept_port, size = 4 * 1024 * 1024;
+  int echo_port, sink_port, source_port, udp_port, accept_port, size = 4 * 1024 * 1024;
   char line[64];
 
   signal(SIGPIPE, SIG_IGN);
@@ -166,17 +200,20 @@ int main(void) {
   echo.serve = echo_connection;
   sink.fd = bound_socket(SOCK_STREAM, &sink_port);
   sink.serve = sink_connection;
+  source.fd = bound_socket(SOCK_STREAM, &source_port);
+  source.serve = source_connection;
   udp = bound_socket(SOCK_DGRAM, &udp_port);
   setsockopt(udp, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
   acceptor = bound_socket(SOCK_STREAM, &accept_port);
 
   start(accept_threads, &echo);
   start(accept_threads, &sink);
+  start(accept_threads, &source);
   start(udp_echo, &udp);
   start(accept_and_close, &acceptor);
 
-  printf("{\"echo\":%d,\"sink\":%d,\"udp\":%d,\"accept\":%d}\n", echo_port,
-         sink_port, udp_port, accept_port);
+  printf("{\"echo\":%d,\"sink\":%d,\"source\":%d,\"udp\":%d,\"accept\":%d}\n",
+         echo_port, sink_port, source_port, udp_port, accept_port);
   fflush(stdout);
   while (fgets(line, sizeof(line), stdin) != NULL)
     if (strncmp(line, "quit", 4) == 0) break;

@@ -11,6 +11,8 @@ const ALL = ['raw', 'native', 'wasm', 'emscripten', 'jsapi', 'node'];
 // The promises client runs the rows where waiting is the point.
 const WITH_ASYNC = [...ALL, 'jsapi-async'];
 const COLUMNS = ['raw', 'native', 'wasm', 'emscripten', 'jsapi', 'jsapi-async', 'node'];
+// The memory rows are about the host's memory: the clients that run in Node.
+const IN_NODE = ['wasm', 'emscripten', 'jsapi', 'node'];
 
 export const CLIENTS = {
   raw: 'raw POSIX (C)',
@@ -30,6 +32,10 @@ export const TESTS = [
     unit: 'µs', better: 'lower', figure: (s) => (s.seconds / s.ops) * 1e6, clients: WITH_ASYNC },
   { name: 'bulk', title: 'TCP bulk, 1 GiB in 64 KiB writes', port: 'sink', amount: 1024 * MiB,
     unit: 'MiB/s', better: 'higher', figure: (s) => s.bytes / MiB / s.seconds, clients: WITH_ASYNC },
+  { name: 'recv', title: 'TCP receive, 1 GiB in 64 KiB recv', port: 'source', amount: 1024 * MiB,
+    unit: 'MiB/s', better: 'higher', figure: (s) => s.bytes / MiB / s.seconds, clients: ALL },
+  { name: 'many', title: '1,000 connections, 64 B echoes over poll', port: 'echo', amount: 20,
+    unit: 'req/s', better: 'higher', figure: (s) => s.ops / s.seconds, clients: ALL },
   { name: 'connect', title: 'connections: connect, accept, close', port: 'accept', amount: 5_000,
     unit: 'conn/s', better: 'higher', figure: (s) => s.ops / s.seconds, clients: WITH_ASYNC },
   { name: 'udp', title: 'UDP round trip, 64 B', port: 'udp', amount: 20_000,
@@ -44,7 +50,19 @@ export const TESTS = [
     unit: 'ns', better: 'lower', figure: (s) => (s.seconds / s.ops) * 1e9, clients: ALL },
   { name: 'ping', title: 'host blocking round trip (SocketHost.ping)', amount: 20_000,
     unit: 'µs', better: 'lower', figure: (s) => (s.seconds / s.ops) * 1e6, clients: ['host'] },
+  // Memory: RSS read by bench/run.mjs at the client's phases (once a run:
+  // memory does not move with the machine's load as time does).
+  { name: 'churn', title: 'memory: RSS after 100,000 connect/close', port: 'accept', amount: 100_000,
+    unit: 'MiB', better: 'lower', figure: (s) => s.rssAfter / MiB, clients: IN_NODE, memory: true },
+  { name: 'open', title: 'memory: RSS per open connection (1,000)', port: 'echo', amount: 1_000,
+    unit: 'KiB', better: 'lower', figure: (s) => (s.rssAfter - s.rssBefore) / 1024 / 1000,
+    clients: IN_NODE, memory: true },
 ];
+
+// The clients bench/run.mjs runs back to back (ABBA), whose ratio is taken
+// pair by pair.
+export const PAIRED = [['raw', 'native'], ['wasm', 'node']];
+const isPaired = (a, b) => PAIRED.some((p) => p.includes(a) && p.includes(b));
 
 function median(values) {
   const v = values.slice().sort((a, b) => a - b);
@@ -79,18 +97,46 @@ function targetList(tests) {
       ...(test.better === 'lower' ? { atMost: 1.03 } : { atLeast: 0.97 }),
     });
   }
+  // Issue 12: the wasm build and the JS API at least as good as Node's own.
+  const asNode = (client, names) => names.map((name) => {
+    const test = TESTS.find((t) => t.name === name);
+    return {
+      what: `${client === 'wasm' ? 'wasm' : 'JS API'} at least Node's: ${test.title}`,
+      test: name, client, against: 'node', ...(test.better === 'lower' ? { atMost: 1.0 } : { atLeast: 1.0 }),
+    };
+  });
   list.push(
-    { what: "wasm bulk throughput at least 1.0× Node's net", test: 'bulk', client: 'wasm', against: 'node', atLeast: 1.0 },
-    { what: "wasm echo round trip at most 1.5× Node's net", test: 'echo', client: 'wasm', against: 'node', atMost: 1.5 },
-    { what: "wasm getaddrinfo rate at least Node's dns.lookup", test: 'gai', client: 'wasm', against: 'node', atLeast: 1.0 },
+    ...asNode('wasm', ['echo', 'bulk', 'recv', 'connect', 'udp', 'gai', 'many']),
     { what: "wasm getservbyname rate at least Node's (/etc/services per call)", test: 'serv', client: 'wasm', against: 'node', atLeast: 1.0 },
+    ...asNode('jsapi', ['echo', 'bulk', 'recv', 'connect']),
   );
+  for (const client of ['wasm', 'jsapi']) {
+    const who = client === 'wasm' ? 'wasm' : 'JS API';
+    list.push(
+      { what: `${who}: Node's RSS under 200 MB after 100,000 connect/close`, test: 'churn', client, atMost: 200e6 / MiB },
+      { what: `${who}: an open connection costs less than 1 MiB`, test: 'open', client, atMost: 1024 },
+    );
+  }
   return list.filter((t) => tests.some((x) => x.name === t.test));
+}
+
+// A bound on a figure itself (no `against`): the memory targets.
+function checkAbsolute(target, mine, unit) {
+  const bound = target.atMost;
+  const ok = mine.median <= bound;
+  const note = `${mine.median.toFixed(1)} ${unit}, needs ≤ ${bound.toFixed(1)} ${unit}` +
+    (ok ? '' : `: missed by ${(((mine.median - bound) / bound) * 100).toFixed(1)}%`);
+  return { ...target, status: ok ? 'PASS' : 'MISS', value: +mine.median.toFixed(3),
+    missedBy: ok ? 0 : +((mine.median - bound) / bound).toFixed(4), note };
 }
 
 function checkTarget(target, byTest) {
   const cells = byTest[target.test]?.clients ?? {};
   const mine = cells[target.client];
+  if (target.against === undefined) {
+    if (!mine?.median) return { ...target, status: 'NOT MEASURED', note: mine?.problem ?? 'no figure' };
+    return checkAbsolute(target, mine, byTest[target.test].unit);
+  }
   const ref = cells[target.against];
   if (!mine?.median || !ref?.median) {
     return { ...target, status: 'NOT MEASURED', note: mine?.problem ?? ref?.problem ?? 'no figure' };
@@ -98,7 +144,7 @@ function checkTarget(target, byTest) {
   // Paired clients ran back to back (bench/run.mjs): sample i of one and
   // of the other saw the same machine, so the median of their ratios is
   // the steadier figure. Without equal counts, the ratio of the medians.
-  const pairedRatios = mine.figures.length === ref.figures.length
+  const pairedRatios = isPaired(target.client, target.against) && mine.figures.length === ref.figures.length
     ? mine.figures.map((f, i) => f / ref.figures[i]) : null;
   const ratio = pairedRatios ? median(pairedRatios) : mine.median / ref.median;
   const bound = target.atMost ?? target.atLeast;
@@ -119,6 +165,21 @@ function checkTarget(target, byTest) {
     missedBy: ok ? 0 : +by.toFixed(4), note };
 }
 
+// CPU over the timed part, medians: the process (every thread), the
+// client's own thread (the guest's under the host), and the process's CPU
+// per operation. Absent where a client cannot measure it.
+function cpuFigures(samples) {
+  const out = {};
+  if (samples.every((x) => typeof x.cpuSeconds === 'number')) {
+    out.cpuSeconds = +median(samples.map((x) => x.cpuSeconds)).toFixed(4);
+    out.cpuPerOpUs = +median(samples.map((x) => (x.cpuSeconds / x.ops) * 1e6)).toPrecision(4);
+  }
+  if (samples.every((x) => typeof x.threadCpuSeconds === 'number')) {
+    out.threadCpuSeconds = +median(samples.map((x) => x.threadCpuSeconds)).toFixed(4);
+  }
+  return out;
+}
+
 /** The results file's content from the raw samples of a run. */
 export function summarise({ machine, config, runs, problems, tests }) {
   const byTest = {};
@@ -135,6 +196,8 @@ export function summarise({ machine, config, runs, problems, tests }) {
       clients[client] = {
         median: median(figures),
         figures: figures.map((f) => +f.toPrecision(6)),
+        ...cpuFigures(samples),
+        ...(samples.every((x) => x.p99us !== undefined) ? { p99us: +median(samples.map((x) => x.p99us)).toFixed(1) } : {}),
         samples,
         ...(problem ? { problem } : {}),
       };
@@ -146,7 +209,7 @@ export function summarise({ machine, config, runs, problems, tests }) {
     }
     byTest[test.name] = {
       title: test.title, unit: test.unit, better: test.better,
-      amount: test.amount, clients,
+      amount: test.amount, ...(test.memory ? { memory: true } : {}), clients,
     };
   }
   const targets = targetList(tests).map((t) => checkTarget(t, byTest));
@@ -180,9 +243,10 @@ export function printReport(results, out) {
   lines.push(`median of ${results.config.repetitions} repetitions (raw POSIX and native library: ${results.config.repetitions * (results.config.rawNativePairsPerRepetition ?? 1)}, run in back-to-back pairs)${results.config.quick ? ' (QUICK: a tenth of the work, not for figures)' : ''}; ratios are figure / figure (lower is better for µs and ns, higher for the rest)`);
   lines.push('');
   const head = [pad('test', 45), pad('client', 24), pad('median', 12, true), pad('unit', 8),
-    pad('vs Node', 8, true), pad('vs raw', 8, true), '  spread (min–max)'];
+    pad('vs Node', 8, true), pad('vs raw', 8, true), pad('CPU s', 7, true), pad('(thread)', 9, true),
+    pad('CPU/op', 9, true), '  spread (min–max)'];
   lines.push(head.join(' '));
-  lines.push('-'.repeat(130));
+  lines.push('-'.repeat(160));
   for (const test of Object.values(results.tests)) {
     let first = true;
     for (const [client, cell] of Object.entries(test.clients)) {
@@ -192,14 +256,21 @@ export function printReport(results, out) {
         lines.push([pad(name, 45), pad(CLIENTS[client], 24), ` ${cell.problem}`].join(' '));
         continue;
       }
-      const spread = `${formatFigure(Math.min(...cell.figures))}–${formatFigure(Math.max(...cell.figures))}`;
+      const spread = `${formatFigure(Math.min(...cell.figures))}–${formatFigure(Math.max(...cell.figures))}` +
+        (cell.p99us !== undefined ? `; p99 ${formatFigure(cell.p99us)} µs` : '');
       lines.push([pad(name, 45), pad(CLIENTS[client], 24), pad(formatFigure(cell.median), 12, true),
         pad(test.unit, 8), pad(ratioText(cell.vsNode), 8, true), pad(ratioText(cell.vsRaw), 8, true),
+        pad(cell.cpuSeconds === undefined ? '–' : cell.cpuSeconds.toFixed(2), 7, true),
+        pad(cell.threadCpuSeconds === undefined ? '' : `(${cell.threadCpuSeconds.toFixed(2)})`, 9, true),
+        pad(cell.cpuPerOpUs === undefined ? '' : `${formatFigure(cell.cpuPerOpUs)} µs`, 9, true),
         `  ${spread}`].join(' '));
     }
   }
   lines.push('');
-  lines.push('targets (from this run: the median of the ratios of back-to-back pairs, raw/native and wasm/Node):');
+  lines.push('CPU s: user + system seconds of the client process over the timed part, every thread (the host\'s worker, GC);');
+  lines.push('(thread): the client\'s own thread (the guest\'s under the host); CPU/op: the process\'s CPU per operation.');
+  lines.push('');
+  lines.push('targets (from this run: the median of the ratios of back-to-back pairs for raw/native and wasm/Node, else ratios of medians):');
   for (const t of results.targets) {
     lines.push(`  ${pad(t.status, 12)} ${t.what}: ${t.note}`);
   }
@@ -218,7 +289,10 @@ export function markdownTable(results) {
       if (cell.median === undefined) return cell.problem.startsWith('not built') ? 'not built' : cell.problem.split(':')[0];
       const ratios = [cell.vsRaw !== undefined && c !== 'raw' ? `${cell.vsRaw.toFixed(2)}× raw` : '',
         cell.vsNode !== undefined && c !== 'node' ? `${cell.vsNode.toFixed(2)}× Node` : ''].filter(Boolean);
-      return `${formatFigure(cell.median)}${ratios.length ? ` (${ratios.join(', ')})` : ''}`;
+      const extra = [cell.p99us !== undefined ? `p99 ${formatFigure(cell.p99us)} µs` : '',
+        cell.cpuPerOpUs !== undefined && !test.memory ? `CPU ${formatFigure(cell.cpuPerOpUs)} µs/op` : ''].filter(Boolean);
+      return `${formatFigure(cell.median)}${ratios.length ? ` (${ratios.join(', ')})` : ''}` +
+        (extra.length ? `<br>${extra.join(', ')}` : '');
     });
     rows.push(`| ${test.title} | ${test.unit} | ${cells.join(' | ')} |`);
   }

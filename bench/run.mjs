@@ -8,38 +8,55 @@
 // Environment: BENCH_REPS (repetitions, default 5), BENCH_QUICK=1 (a tenth
 // of the work, 2 repetitions: for development, not for figures),
 // BENCH_EMSCRIPTEN (the Emscripten client's .js) or BENCH_EMSCRIPTEN_MISSING
-// (why there is none), BENCH_ONLY (comma-separated test names), BENCH_PAIRS
-// (raw POSIX + native library pairs per repetition, default 3).
+// (why there is none), BENCH_ROWS or BENCH_ONLY (comma-separated test names:
+// a subset), BENCH_PAIRS (raw POSIX + native library pairs per repetition,
+// default 3).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { TESTS, markdownTable, printReport, summarise } from './report.mjs';
+import { PAIRED, TESTS, markdownTable, printReport, summarise } from './report.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD = path.join(ROOT, 'build', 'bench');
 const quick = process.env.BENCH_QUICK === '1';
 const reps = Number(process.env.BENCH_REPS ?? (quick ? 2 : 5));
 const PAIRS = Number(process.env.BENCH_PAIRS ?? (quick ? 1 : 3));
-const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
+const rows = process.env.BENCH_ROWS || process.env.BENCH_ONLY;
+const only = rows ? rows.split(',').map((r) => r.trim()).filter(Boolean) : null;
 const outArg = process.argv.indexOf('--out');
 const outFile = outArg > 0 ? process.argv[outArg + 1] : path.join(BUILD, 'results.json');
-const CLIENT_TIMEOUT_MS = 120_000; // the slowest client run takes a few seconds
+const CLIENT_TIMEOUT_MS = 120_000; // the slowest timed client run takes a few seconds
+const MEMORY_TIMEOUT_MS = 600_000; // 100,000 connections at the slowest client's ~1,000/s
+
+// The runner's flags that let the guest use the network, when this runner
+// has them (a runner that denies the network by default); none otherwise.
+function runnerNetworkFlags(runner) {
+  const help = spawnSync(process.execPath, [runner, '--help'], { encoding: 'utf8', timeout: 30_000 });
+  const text = `${help.stdout ?? ''}${help.stderr ?? ''}`;
+  return ['--allow-net', '--allow-lookup'].filter((flag) => text.includes(flag));
+}
 
 // How each client is started; null with a reason when it cannot be.
+// `byTest` names another program for some tests.
 function clientCommands() {
   const node = process.execPath;
   const emscripten = process.env.BENCH_EMSCRIPTEN;
+  const runner = path.join(ROOT, 'js/host/run-wasi.js');
+  const jsapiMore = [node, path.join(ROOT, 'bench/client_jsapi_more.mjs')];
   return {
     raw: { argv: [path.join(BUILD, 'client-raw')] },
     native: { argv: [path.join(BUILD, 'client-native')] },
-    wasm: { argv: [node, path.join(ROOT, 'js/host/run-wasi.js'), '--allow-net=127.0.0.0/8,[::1]', '--allow-lookup', path.join(BUILD, 'client.wasm')] },
+    wasm: { argv: [node, runner, ...runnerNetworkFlags(runner), path.join(BUILD, 'client.wasm')] },
     emscripten: emscripten
       ? { argv: [node, emscripten] }
       : { missing: process.env.BENCH_EMSCRIPTEN_MISSING || 'not built' },
-    jsapi: { argv: [node, path.join(ROOT, 'bench/client_jsapi.mjs')] },
+    jsapi: {
+      argv: [node, path.join(ROOT, 'bench/client_jsapi.mjs')],
+      byTest: { recv: jsapiMore, many: jsapiMore, churn: jsapiMore, open: jsapiMore },
+    },
     'jsapi-async': { argv: [node, path.join(ROOT, 'bench/client_jsapi_async.mjs')] },
     node: { argv: [node, path.join(ROOT, 'bench/client_node.mjs')] },
     host: { argv: [node, path.join(ROOT, 'bench/client_host.mjs')] },
@@ -52,8 +69,7 @@ function clientCommands() {
 // the native library (PAIRS pairs per repetition: their difference is the
 // smallest the benchmark must see) and the wasm build and Node (one pair).
 // Each pair sees one machine state, so its ratio is steadier than a ratio
-// of figures taken minutes apart.
-const PAIRED = [['raw', 'native'], ['wasm', 'node']];
+// of figures taken minutes apart (PAIRED, in bench/report.mjs).
 
 function clientOrder(clients, rep) {
   const groups = [];
@@ -84,26 +100,84 @@ function startPeer() {
   });
 }
 
-// One run of one client on one test: { ops, bytes, seconds } or { error }.
-function runClient(command, test, ports) {
+// The figures a client's result line carries into the samples.
+const SAMPLE_FIELDS = ['ops', 'bytes', 'seconds', 'cpuSeconds', 'threadCpuSeconds', 'p99us'];
+
+function sampleOf(line, extra = {}) {
+  const result = JSON.parse(line);
+  if (result.unsupported) return { unsupported: result.unsupported };
+  const sample = { ...extra };
+  for (const key of SAMPLE_FIELDS) if (result[key] !== undefined) sample[key] = result[key];
+  return sample;
+}
+
+function clientArgv(command, test, ports) {
   const amount = quick ? Math.max(1, Math.floor(test.amount / 10)) : test.amount;
   const port = test.port ? ports[test.port] : 0;
-  const [file, ...args] = command.argv;
-  const run = spawnSync(file, [...args, test.name, '127.0.0.1', String(port), String(amount)], {
+  const argv = command.byTest?.[test.name] ?? command.argv;
+  return [...argv, test.name, '127.0.0.1', String(port), String(amount)];
+}
+
+// The resident set of process `pid`, in bytes (VmRSS), or null.
+function rssOf(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'latin1');
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(status);
+    return kb ? Number(kb[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+// A memory test's run: the client prints {"phase":"before"} and
+// {"phase":"after"} and waits for a line on its input after each; the RSS
+// of its process is read then. { ..., rssBefore, rssAfter } or { error }.
+function runPhasedClient(command, test, ports) {
+  const [file, ...args] = clientArgv(command, test, ports);
+  const child = spawn(file, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const rss = {};
+  let stderr = '';
+  let last = null;
+  child.stderr.on('data', (d) => { stderr += d; });
+  const lines = readline.createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    if (!line.startsWith('{')) return;
+    const msg = JSON.parse(line);
+    if (msg.phase) {
+      rss[msg.phase] = rssOf(child.pid);
+      child.stdin.write('go\n');
+    } else last = line;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), MEMORY_TIMEOUT_MS);
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0 && last && (rss.before || JSON.parse(last).unsupported)) {
+        return resolve(sampleOf(last, { rssBefore: rss.before, rssAfter: rss.after }));
+      }
+      resolve({ error: failure(stderr, code === null ? `killed (${signal})` : `exit ${code}`) });
+    });
+  });
+}
+
+// The line that says what went wrong: the client's own message or the
+// error a runtime threw, not the stack trace around it.
+function failure(stderr, fallback) {
+  const lines = (stderr || '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const why = lines.find((l) => /^client:|error/i.test(l)) ?? lines.pop() ?? fallback;
+  return why.slice(0, 300);
+}
+
+// One run of one client on one test: { ops, bytes, seconds, ... } or { error }.
+async function runClient(command, test, ports) {
+  if (test.memory) return runPhasedClient(command, test, ports);
+  const [file, ...args] = clientArgv(command, test, ports);
+  const run = spawnSync(file, args, {
     cwd: ROOT, encoding: 'utf8', timeout: CLIENT_TIMEOUT_MS, maxBuffer: 1 << 20,
   });
-  const last = run.stdout?.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (run.status === 0 && last) {
-    const result = JSON.parse(last);
-    if (result.unsupported) return { unsupported: result.unsupported };
-    return { ops: result.ops, bytes: result.bytes, seconds: result.seconds };
-  }
-  // The line that says what went wrong: the client's own message or the
-  // error a runtime threw, not the stack trace around it.
-  const lines = (run.stderr || '').split('\n').map((l) => l.trim()).filter(Boolean);
-  const why = run.error ? run.error.message
-    : lines.find((l) => /^client:|error/i.test(l)) ?? lines.pop() ?? `exit ${run.status ?? run.signal}`;
-  return { error: why.slice(0, 300) };
+  const last = run.stdout?.trim().split('\n').filter((l) => l.startsWith('{') && !l.includes('"phase"')).pop();
+  if (run.status === 0 && last) return sampleOf(last);
+  return { error: run.error ? run.error.message.slice(0, 300) : failure(run.stderr, `exit ${run.status ?? run.signal}`) };
 }
 
 function toolVersion(cmd, args) {
@@ -140,6 +214,8 @@ async function main() {
   try {
     for (let rep = 0; rep < reps; rep++) {
       for (const test of tests) {
+        // Memory is read once a run: it does not move with the load.
+        if (test.memory && rep > 0) continue;
         const clients = clientOrder(test.clients, rep);
         for (const client of clients) {
           const command = commands[client];
@@ -150,7 +226,7 @@ async function main() {
             continue;
           }
           if (problems[test.name][client]) continue; // failed or unsupported before
-          const result = runClient(command, test, peer.ports);
+          const result = await runClient(command, test, peer.ports);
           if (result.unsupported) problems[test.name][client] = `n/a: ${result.unsupported}`;
           else if (result.error) problems[test.name][client] = `failed: ${result.error}`;
           else (runs[test.name][client] ??= []).push(result);

@@ -151,6 +151,9 @@ function nativesocketsForward(name, params, target) {
   ['service_by_name', 'name, nameLen, proto, protoLen, out, outLen'],
   ['service_by_port', 'port, proto, protoLen, out, outLen'],
   ['protocol_by_name', 'name, nameLen, out, outLen'],
+  ['protocol_by_number', 'number, out, outLen'],
+  ['interfaces', 'out, outLen, countOut'],
+  ['socket_membership', 'fd, join, group, groupLen, iface'],
 ].forEach(function(call) {
   nativesocketsForward('nsw_host_' + call[0], call[1], 'extension.' + call[0]);
 });

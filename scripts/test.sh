@@ -57,6 +57,7 @@ TEST_ABOUT[asan]="the C suite with ASan+UBSan (build/native/test-c-sanitized)"
 TEST_ABOUT[install]="install into a prefix, then build with pkg-config as a user"
 TEST_ABOUT[constants]="the JS error codes, their types and package.json's version against the C table"
 TEST_ABOUT[wasi]="the C suite for wasm32-wasi under the Node host (build/wasi/test-c.wasm)"
+TEST_ABOUT[posix]="real-program-style C programs built with gcc and nativesockets-cc, outputs compared (native is the oracle)"
 TEST_ABOUT[js]="the JS API, host and CLI suites (vitest, test/js)"
 
 # link_test_runner OUTPUT OBJDIR "FLAGS" CORE_OBJECTS... — the C suite's
@@ -173,6 +174,12 @@ test_wasi() {
   run_suite "c wasi (node host)" run_c_suite_resumable 120 "${run[@]}"
   run_suite "runner self-test wasi" runner_self_test --resumed "${run[@]}"
   rm -rf "$WASI_RUN_TMP" "$WASI_RUN_ETC"
+}
+
+test_posix() {
+  build_wasi
+  ensure_node
+  run_suite "posix programs (wasi vs native)" env CC_NATIVE="$CC" timeout 900 bash test/posix/run.sh
 }
 
 test_js() {

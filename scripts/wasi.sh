@@ -57,7 +57,9 @@ install_wasi_headers() {
 build_wasi_libraries() {
   compile_objects "$WASI_OUT/obj/core" "$WASI_CORE_CFLAGS" "${WASI_CC[@]}" -- "${CORE_SOURCES[@]}"
   WASI_CORE_OBJECTS=("${OBJECTS[@]}")
-  compile_objects "$WASI_OUT/obj/addon" "$WASI_ADDON_CFLAGS" "${WASI_CC[@]}" -- csrc/wasi/src/*.c
+  # csrc/wasi/src/posix/ is WASI only (Emscripten's libc has its own).
+  compile_objects "$WASI_OUT/obj/addon" "$WASI_ADDON_CFLAGS" "${WASI_CC[@]}" -- \
+    csrc/wasi/src/*.c csrc/wasi/src/posix/*.c
   WASI_ADDON_OBJECTS=("${OBJECTS[@]}")
   mkdir -p wasm/lib
   rm -f wasm/lib/libnativesockets.a wasm/lib/libnativesockets_wasi.a

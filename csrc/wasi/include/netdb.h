@@ -5,7 +5,8 @@
  * (wasm/ABI.md). Flag and error values are glibc's, so code written for
  * Linux reads the same. getservby*, getprotobyname return static storage
  * that the next call of the same kind overwrites (wasm32-wasi has one
- * thread). There is no gethostbyname: use getaddrinfo.
+ * thread). gethostbyname and gethostbyaddr are answered by getaddrinfo and
+ * getnameinfo; their errors are in h_errno.
  */
 #ifndef NATIVESOCKETS_WASI_NETDB_H
 #define NATIVESOCKETS_WASI_NETDB_H
@@ -43,7 +44,6 @@ struct protoent {
   int p_proto;
 };
 
-/* Declared for code that names it; no function here returns one. */
 struct hostent {
   char *h_name;
   char **h_aliases;
@@ -81,6 +81,34 @@ struct hostent {
 #define EAI_SYSTEM (-11) /* the reason is in errno */
 #define EAI_OVERFLOW (-12)
 
+/* h_errno's values (glibc's). */
+#define HOST_NOT_FOUND 1
+#define TRY_AGAIN 2
+#define NO_RECOVERY 3
+#define NO_DATA 4
+#define NO_ADDRESS NO_DATA
+#define NETDB_INTERNAL (-1)
+#define NETDB_SUCCESS 0
+
+extern int h_errno;
+const char *hstrerror(int code);
+void herror(const char *prefix);
+
+/* Static storage that the next call overwrites. */
+struct hostent *gethostbyname(const char *name);
+struct hostent *gethostbyname2(const char *name, int family);
+struct hostent *gethostbyaddr(const void *addr, socklen_t len, int family);
+/* glibc's reentrant forms: 0 with *result set (NULL: not found, see
+ * *h_errnop), or ERANGE when `buf` is too small. */
+int gethostbyname_r(const char *__restrict name, struct hostent *__restrict ret,
+                    char *__restrict buf, size_t buflen,
+                    struct hostent **__restrict result,
+                    int *__restrict h_errnop);
+int gethostbyname2_r(const char *__restrict name, int family,
+                     struct hostent *__restrict ret, char *__restrict buf,
+                     size_t buflen, struct hostent **__restrict result,
+                     int *__restrict h_errnop);
+
 int getaddrinfo(const char *__restrict node, const char *__restrict service,
                 const struct addrinfo *__restrict hints,
                 struct addrinfo **__restrict res);
@@ -93,6 +121,7 @@ int getnameinfo(const struct sockaddr *__restrict addr, socklen_t addrlen,
 struct servent *getservbyname(const char *name, const char *proto);
 struct servent *getservbyport(int port, const char *proto);
 struct protoent *getprotobyname(const char *name);
+struct protoent *getprotobynumber(int number);
 
 #ifdef __cplusplus
 }

@@ -72,6 +72,17 @@ typedef struct nsw_resolved {
 
 _Static_assert(sizeof(nsw_resolved) == 144, "the ABI's resolve record");
 
+/* One network interface address, as the interfaces import writes it. */
+typedef struct nsw_interface {
+  char name[16]; /* NUL-padded */
+  uint32_t index;
+  uint32_t flags; /* Linux's IFF_UP, IFF_BROADCAST, IFF_LOOPBACK, ... */
+  nsw_address address;
+  nsw_address netmask;
+} nsw_interface;
+
+_Static_assert(sizeof(nsw_interface) == 296, "the ABI's interface record");
+
 /* ---- the imports ------------------------------------------------------- */
 
 #ifdef __EMSCRIPTEN__
@@ -135,6 +146,16 @@ int32_t nsw_host_service_by_port(int32_t port, const char *proto,
 NSW_IMPORT(protocol_by_name)
 int32_t nsw_host_protocol_by_name(const char *name, uint32_t name_len,
                                   void *out, uint32_t out_len);
+
+NSW_IMPORT(protocol_by_number)
+int32_t nsw_host_protocol_by_number(int32_t number, void *out, uint32_t out_len);
+NSW_IMPORT(interfaces)
+int32_t nsw_host_interfaces(nsw_interface *out, uint32_t out_len,
+                            uint32_t *count_out);
+NSW_IMPORT(socket_membership)
+int32_t nsw_host_socket_membership(int32_t fd, int32_t join,
+                                   const nsw_address *group, uint32_t group_len,
+                                   int32_t interface);
 
 #ifdef __EMSCRIPTEN__
 #include <wasi/api.h>

@@ -3,6 +3,8 @@
  * MSG_DONTWAIT, and it has no sendto/recvfrom; these replace them. */
 #include "addon.h"
 
+#include <string.h>
+#include <sys/uio.h>
 #include <wasi/api.h>
 
 /* Send flags that mean something here. MSG_NOSIGNAL is accepted and has
@@ -71,6 +73,24 @@ static int32_t recv_flags_to_abi(int flags) {
          ((flags & MSG_WAITALL) ? NSW_RECV_WAITALL : 0);
 }
 
+/* recvfrom with MSG_TRUNC: recvmsg knows the datagram's real length. */
+static ssize_t recvfrom_trunc(int fd, void *buf, size_t len, int flags,
+                              struct sockaddr *from, socklen_t *fromlen) {
+  struct iovec iov;
+  struct msghdr msg;
+  ssize_t n;
+  memset(&msg, 0, sizeof(msg));
+  iov.iov_base = buf;
+  iov.iov_len = len;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_name = from;
+  msg.msg_namelen = fromlen != NULL ? *fromlen : 0;
+  n = recvmsg(fd, &msg, flags);
+  if (n >= 0 && from != NULL) *fromlen = msg.msg_namelen;
+  return n;
+}
+
 ssize_t recvfrom(int fd, void *__restrict buf, size_t len, int flags,
                  struct sockaddr *__restrict from,
                  socklen_t *__restrict fromlen) {
@@ -78,9 +98,10 @@ ssize_t recvfrom(int fd, void *__restrict buf, size_t len, int flags,
   uint32_t received = 0;
   int32_t rc;
   bool restore;
+  if (from != NULL && fromlen == NULL) return nsw_fail(EFAULT);
+  if (flags & MSG_TRUNC) return recvfrom_trunc(fd, buf, len, flags, from, fromlen);
   if (flags & ~RECV_KNOWN) return nsw_fail(EOPNOTSUPP);
   if (buf == NULL && len > 0) return nsw_fail(EFAULT);
-  if (from != NULL && fromlen == NULL) return nsw_fail(EFAULT);
   rc = dontwait_begin(fd, flags, &restore);
   if (rc != 0) return nsw_fail(rc);
   rc = nsw_host_socket_recv_from(fd, buf, (uint32_t)len,

@@ -31,14 +31,15 @@ static struct protoent protocol_entry;
 typedef enum query_kind {
   SERVICE_BY_NAME,
   SERVICE_BY_PORT,
-  PROTOCOL_BY_NAME
+  PROTOCOL_BY_NAME,
+  PROTOCOL_BY_NUMBER
 } query_kind;
 
 typedef struct query {
   query_kind kind;
   const char *name;  /* service or protocol name */
   const char *proto; /* NULL: any */
-  int port;          /* host order */
+  int port;          /* host order; the protocol number by number */
 } query;
 
 static uint32_t length_of(const char *s) {
@@ -56,6 +57,8 @@ static int32_t ask_host(const query *q, char *out, uint32_t out_len) {
     case PROTOCOL_BY_NAME:
       return nsw_host_protocol_by_name(q->name, length_of(q->name), out,
                                        out_len);
+    case PROTOCOL_BY_NUMBER:
+      return nsw_host_protocol_by_number(q->port, out, out_len);
   }
   return EINVAL;
 }
@@ -123,7 +126,10 @@ static uint32_t answer_number(const entry_store *store) {
 /* Runs `q` into `store`; the number of strings, or -1 with errno set. */
 static int lookup(const query *q, entry_store *store) {
   int rc, words;
-  if (q->kind != SERVICE_BY_PORT && q->name == NULL) return nsw_fail(EINVAL);
+  if ((q->kind == SERVICE_BY_NAME || q->kind == PROTOCOL_BY_NAME) &&
+      q->name == NULL) {
+    return nsw_fail(EINVAL);
+  }
   rc = fetch(q, store);
   if (rc != 0) return nsw_fail(rc);
   words = split_words(store);
@@ -152,14 +158,23 @@ struct servent *getservbyport(int port, const char *proto) {
   return service_lookup(&q);
 }
 
-struct protoent *getprotobyname(const char *name) {
-  query q = {PROTOCOL_BY_NAME, name, NULL, 0};
-  int words = lookup(&q, &protocol_store);
+static struct protoent *protocol_lookup(const query *q) {
+  int words = lookup(q, &protocol_store);
   if (words < 1) return NULL;
   protocol_entry.p_name = protocol_store.words[0];
   protocol_entry.p_aliases = protocol_store.words + 1;
   protocol_entry.p_proto = (int)answer_number(&protocol_store);
   return &protocol_entry;
+}
+
+struct protoent *getprotobyname(const char *name) {
+  query q = {PROTOCOL_BY_NAME, name, NULL, 0};
+  return protocol_lookup(&q);
+}
+
+struct protoent *getprotobynumber(int number) {
+  query q = {PROTOCOL_BY_NUMBER, NULL, NULL, number};
+  return protocol_lookup(&q);
 }
 
 int gethostname(char *name, size_t len) {

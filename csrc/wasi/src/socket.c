@@ -32,7 +32,13 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len) {
 
 int connect(int fd, const struct sockaddr *addr, socklen_t len) {
   nsw_address record;
-  int rc = nsw_address_from_sockaddr(addr, len, &record);
+  int rc;
+  /* AF_UNSPEC dissolves a datagram socket's association. */
+  if (addr != NULL && len >= sizeof(sa_family_t) && addr->sa_family == AF_UNSPEC) {
+    memset(&record, 0, sizeof(record));
+    return nsw_result(nsw_host_socket_connect(fd, &record, ADDRESS_LEN));
+  }
+  rc = nsw_address_from_sockaddr(addr, len, &record);
   if (rc != 0) return nsw_fail(rc);
   return nsw_result(nsw_host_socket_connect(fd, &record, ADDRESS_LEN));
 }

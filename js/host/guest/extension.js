@@ -5,6 +5,7 @@ import { ADDR_SIZE, decodeAddress, encodeAddress } from '../addresses.js';
 import { errnoOf, guarded } from './guard.js';
 import { handOverSocket } from './fd-table.js';
 import { GuestInvalid } from '../memory.js';
+import { posixImports } from './posix.js';
 
 export const MODULE = 'nativesockets_v1';
 const MAX_STRING = 1024;
@@ -204,5 +205,8 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
     },
   };
 
-  return { ...guarded(socketCalls), ...guarded(resolverCalls, (err) => -errnoOf(err)) };
+  return {
+    ...guarded(socketCalls), ...guarded(resolverCalls, (err) => -errnoOf(err)),
+    ...guarded(posixImports({ memory, fds, sockets, databases })),
+  };
 }

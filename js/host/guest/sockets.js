@@ -8,8 +8,11 @@ import { E, errnoFromNode } from '../errno.js';
 import { HostDown, spinFor } from '../channel.js';
 import { NetworkPolicy } from '../policy.js';
 import { concat, skipBytes } from './buffers.js';
+import * as options from './options.js';
+import { defaultOptions } from './options.js';
+import { interfaceName } from './posix.js';
 import {
-  ADDR_SIZE, AF_INET, AF_INET6, AF_UNIX, anyAddress, decodeAddress,
+  ADDR_SIZE, AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, anyAddress, decodeAddress,
   encodeAddress, isValidIp,
 } from '../addresses.js';
 import {
@@ -33,16 +36,6 @@ export const DGRAM = 2;
 // sun_path holds 108 bytes with the NUL.
 const UNIX_PATH_MAX = 107;
 
-// Option names of the ABI → the socket's option record.
-const SOCKET_OPTIONS = {
-  1: 'reuseAddr', 4: 'dontRoute', 5: 'broadcast', 6: 'sndBuf', 7: 'rcvBuf',
-  8: 'keepAlive', 9: 'oobInline', 10: 'reusePort', 12: 'debug',
-};
-const OPT_TYPE = 2, OPT_ERROR = 3, OPT_ACCEPTCONN = 11;
-const LEVEL_SOCKET = 1, LEVEL_TCP = 2, LEVEL_IPV6 = 3;
-// Options the worker must hear about to apply them to Node's socket.
-const APPLIED = new Set(['reuseAddr', 'broadcast', 'sndBuf', 'rcvBuf', 'keepAlive', 'noDelay', 'v6Only']);
-
 export class GuestSocket {
   constructor(id, type, family, header) {
     this.id = id;
@@ -57,10 +50,7 @@ export class GuestSocket {
     this.shutRd = false;
     this.shutWr = false;
     this.connectAcked = true;
-    this.options = {
-      reuseAddr: 0, dontRoute: 0, broadcast: 0, sndBuf: 16384, rcvBuf: 131072,
-      keepAlive: 0, oobInline: 0, reusePort: 0, debug: 0, noDelay: 0, v6Only: 0,
-    };
+    this.options = defaultOptions(type);
   }
 
   attachData(data) {
@@ -239,6 +229,8 @@ export class SocketLayer {
   }
 
   _connectDatagram(sock, guestAddr) {
+    // AF_UNSPEC dissolves the association (a socket with none: nothing to do).
+    if (guestAddr.family === AF_UNSPEC) return this.channel.request({ op: 'connect', id: sock.id, addr: guestAddr }).errno;
     const { errno, addr } = this._target(sock, guestAddr, 'send');
     if (errno) return errno;
     return this.channel.request({ op: 'connect', id: sock.id, addr }).errno;
@@ -275,7 +267,7 @@ export class SocketLayer {
       const id = Atomics.load(hdr, ACC_BASE_WORD + ((tail >>> 0) % ACC_CAP));
       Atomics.store(hdr, H_ACC_TAIL, (tail + 1) | 0);
       return { errno: 0, id };
-    });
+    }, false, listener.options.rcvTimeo);
     if (typeof result === 'number') return { errno: -result };
     if (listener.flags() & F_ACC_OVERFLOW) this._kick(listener);
     return { errno: 0, sock: this._claim(listener, result.id, nonblock) };
@@ -293,6 +285,7 @@ export class SocketLayer {
     sock.guestPath = listener.guestPath;
     Atomics.or(sock.hdr, H_FLAGS, F_CLAIMED);
     this.open++;
+    for (const [key, value] of options.inheritOptions(listener, sock)) this.channel.post({ op: 'option', id, name: key, value });
     return sock;
   }
 
@@ -321,7 +314,7 @@ export class SocketLayer {
         if (err) return -err;
         if (sock.flags() & F_RX_EOF) return 0;
         return undefined;
-      });
+      }, false, sock.options.rcvTimeo);
       if (n < 0) return got > 0 ? { errno: 0, n: got } : { errno: -n };
       got += n;
       if (n === 0 || !waitAll || peek || got >= total || sock.nonblock) return { errno: 0, n: got };
@@ -371,7 +364,7 @@ export class SocketLayer {
       from = decodeAddress(record.addr);
       if (!peek) dgramDrop(sock.hdr, H_RX_TAIL, record);
       return copied;
-    });
+    }, false, sock.options.rcvTimeo);
     if (n < 0) return { errno: -n };
     return { errno: 0, n, truncated, from };
   }
@@ -403,7 +396,7 @@ export class SocketLayer {
         if (total === 0) return 0;
         const n = this._writeStream(sock, srcs, sent);
         return n > 0 ? n : undefined;
-      });
+      }, false, sock.options.sndTimeo);
       if (n < 0) return sent > 0 ? { errno: 0, n: sent } : { errno: -n };
       if (n === 0) break;
       sent += n;
@@ -493,6 +486,8 @@ export class SocketLayer {
     if (to !== null) {
       const { errno, addr } = this._target(sock, to, 'send');
       if (errno) return { errno };
+      // Linux refuses port 0 as a destination at once.
+      if (addr.port === 0) return { errno: E.INVAL };
       target = addr;
     } else if (!(sock.flags() & F_PEER)) return { errno: E.DESTADDRREQ };
     const payload = srcs.length === 1 ? srcs[0] : concat(srcs, total);
@@ -505,7 +500,7 @@ export class SocketLayer {
         else bytes.fill(0);
       });
       return total;
-    });
+    }, false, sock.options.sndTimeo);
     if (n < 0) return { errno: -n };
     this._kick(sock);
     return { errno: 0, n };
@@ -525,34 +520,23 @@ export class SocketLayer {
   // ---- options ----------------------------------------------------------
 
   getOption(sock, level, name) {
-    if (level === LEVEL_SOCKET) {
-      if (name === OPT_TYPE) return { errno: 0, value: sock.type };
-      if (name === OPT_ERROR) return { errno: 0, value: sock.takeError() };
-      if (name === OPT_ACCEPTCONN) return { errno: 0, value: sock.flags() & F_LISTENING ? 1 : 0 };
-      const key = SOCKET_OPTIONS[name];
-      if (key) return { errno: 0, value: sock.options[key] };
-    } else if (level === LEVEL_TCP && name === 1 && sock.type === STREAM && sock.family !== AF_UNIX) {
-      return { errno: 0, value: sock.options.noDelay };
-    } else if (level === LEVEL_IPV6 && name === 1 && sock.family === AF_INET6) {
-      return { errno: 0, value: sock.options.v6Only };
-    }
-    return { errno: E.NOPROTOOPT };
+    return options.getOption(sock, level, name);
   }
 
   setOption(sock, level, name, value) {
-    let key = null;
-    if (level === LEVEL_SOCKET) key = SOCKET_OPTIONS[name] ?? null;
-    else if (level === LEVEL_TCP && name === 1 && sock.type === STREAM && sock.family !== AF_UNIX) key = 'noDelay';
-    else if (level === LEVEL_IPV6 && name === 1 && sock.family === AF_INET6) key = 'v6Only';
-    if (key === null) return E.NOPROTOOPT;
-    if (key === 'sndBuf' || key === 'rcvBuf') {
-      if (value <= 0) return E.INVAL;
-      // Linux doubles the value for bookkeeping; do the same so programs
-      // tuned on Linux read back what they expect.
-      sock.options[key] = Math.min(value, 0x3fffffff) * 2;
-    } else sock.options[key] = value ? 1 : 0;
-    if (APPLIED.has(key)) this.channel.post({ op: 'option', id: sock.id, name: key, value: sock.options[key] });
-    return 0;
+    // A datagram socket's sends are kicks, which can overtake a message:
+    // its options are applied before setsockopt returns.
+    const post = sock.type === DGRAM
+      ? (key, v) => this.channel.request({ op: 'setOption', id: sock.id, name: key, value: v })
+      : (key, v) => this.channel.post({ op: 'option', id: sock.id, name: key, value: v });
+    return options.setOption(sock, level, name, value, post, interfaceName);
+  }
+
+  /** IP_ADD/DROP_MEMBERSHIP, IPV6_JOIN/LEAVE_GROUP: 0 or an errno. */
+  membership(sock, join, group, iface) {
+    if (sock.type !== DGRAM) return E.NOPROTOOPT;
+    if (!options.membershipFits(sock, group)) return E.INVAL;
+    return this.channel.request({ op: 'membership', id: sock.id, join, group, iface }).errno;
   }
 
   // ---- readiness --------------------------------------------------------
@@ -600,16 +584,20 @@ export class SocketLayer {
 
   /**
    * Runs `attempt` until it returns something other than undefined, waiting
-   * for socket events between tries; a non-blocking socket gets EAGAIN.
-   * Returns the attempt's result or E.AGAIN.
+   * for socket events between tries; a non-blocking socket gets EAGAIN, and
+   * so does one whose `timeoutMs` (its receive or send timeout) runs out.
+   * Returns the attempt's result or -E.AGAIN.
    */
-  _block(sock, attempt, ignoreNonblock = false) {
+  _block(sock, attempt, ignoreNonblock = false, timeoutMs = 0) {
+    // SO_RCVTIMEO / SO_SNDTIMEO: EAGAIN once the time is up, as on Linux.
+    const deadline = timeoutMs > 0 ? performance.now() + timeoutMs : Infinity;
     for (;;) {
       const seen = this.channel.eventSeq();
       const result = attempt();
       if (result !== undefined) return result;
       if (sock.nonblock && !ignoreNonblock) return -E.AGAIN;
-      this.channel.waitEvent(seen, Infinity);
+      if (performance.now() >= deadline) return -E.AGAIN;
+      this.channel.waitEvent(seen, deadline);
     }
   }
 }

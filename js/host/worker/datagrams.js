@@ -1,14 +1,25 @@
 // Datagram sockets (UDP) on the worker, with Node's dgram module. Received
 // datagrams go straight into the shared ring (dropped when it is full, as
 // UDP drops them); the guest's sends arrive as records in the send ring.
+//
+// A connected socket's association is kept here rather than with Node's
+// connect(): Node refuses a send with an address on a connected socket,
+// which Linux sends, and Node cannot dissolve it with AF_UNSPEC the way a
+// program expects of the kernel. Here, as in the kernel, the association
+// is the default destination and a filter on what is received; the local
+// address is the one the route to the peer uses.
 import dgram from 'node:dgram';
 import { Endpoint } from './endpoint.js';
-import { errnoFromNode } from '../errno.js';
+import { E, errnoFromNode } from '../errno.js';
 import {
   AF_INET6, AF_UNSPEC, decodeAddress, encodeAddress, fromNode, nodeHost,
 } from '../addresses.js';
-import { H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL } from '../layout.js';
+import { F_PEER, H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL } from '../layout.js';
 import { dgramDrop, dgramPeek, dgramPush } from '../rings.js';
+import { applyDatagramOptions, changeMembership } from './options.js';
+
+// How long the probe for the route's local address may take.
+const ROUTE_PROBE_MS = 1000;
 
 export class DatagramEndpoint extends Endpoint {
   constructor(id, headerSab, dataSab, rxCap, family, hub) {
@@ -18,7 +29,10 @@ export class DatagramEndpoint extends Endpoint {
     this.options = { broadcast: false, reuseAddr: false, v6Only: false, rcvBuf: 0, sndBuf: 0 };
     this.sock = null;
     this.bound = false;
+    this.boundAddress = null; // what the socket was bound to (wildcard or not)
+    this.peer = null;
     this.sending = 0;
+    this.memberships = []; // joined before the socket was bound
   }
 
   _socket() {
@@ -36,23 +50,14 @@ export class DatagramEndpoint extends Endpoint {
     sock.on('listening', () => {
       this.bound = true;
       const a = sock.address();
-      this.setLocal(fromNode(a.address, a.port, a.family));
-      this._applyOptions();
+      this.boundAddress = fromNode(a.address, a.port, a.family);
+      this.setLocal(this.boundAddress);
+      applyDatagramOptions(sock, this.options);
+      for (const m of this.memberships.splice(0)) changeMembership(sock, this.family, true, m.group, m.iface);
       this.hub.event();
     });
     this.sock = sock;
     return sock;
-  }
-
-  _applyOptions() {
-    const sock = this.sock;
-    try {
-      sock.setBroadcast(this.options.broadcast);
-      if (this.options.rcvBuf) sock.setRecvBufferSize(this.options.rcvBuf);
-      if (this.options.sndBuf) sock.setSendBufferSize(this.options.sndBuf);
-    } catch {
-      // Best effort: the values stay recorded for getsockopt.
-    }
   }
 
   bind(addr, reply) {
@@ -82,26 +87,35 @@ export class DatagramEndpoint extends Endpoint {
   }
 
   connect(addr, reply) {
+    if (addr.family === AF_UNSPEC) {
+      this._dissolve();
+      return reply({ errno: 0 });
+    }
     this._bindAny((err) => {
       if (err) return reply({ errno: errnoFromNode(err) });
-      const sock = this.sock;
-      const onError = (e) => reply({ errno: errnoFromNode(e) });
-      sock.once('error', onError);
-      const finish = () => {
-        sock.off('error', onError);
+      routeSource(this.family, addr, (source) => {
+        this.peer = addr;
         this.setPeer(addr);
+        // Bound to the wildcard: the kernel names the route's address.
+        if (source && isWildcard(this.boundAddress)) {
+          this.setLocal({ ...source, port: this.boundAddress.port });
+        }
         reply({ errno: 0 });
-      };
-      if (this.peer) {
-        sock.disconnect();
-      }
-      this.peer = addr;
-      sock.connect(addr.port, nodeHost(addr), finish);
+      });
     });
+  }
+
+  // connect(AF_UNSPEC): no peer, and the local address as bound.
+  _dissolve() {
+    this.peer = null;
+    this.clearFlags(F_PEER);
+    if (this.boundAddress) this.setLocal(this.boundAddress);
   }
 
   _deliver(msg, rinfo) {
     const from = fromNode(rinfo.address, rinfo.port, rinfo.family);
+    // A connected socket hears only its peer, as in the kernel.
+    if (this.peer && !samePeer(this.peer, from)) return;
     dgramPush(this.rx, this.hdr, H_RX_HEAD, H_RX_TAIL, msg, (bytes) => encodeAddress(from, bytes));
     this.hub.event();
   }
@@ -125,20 +139,41 @@ export class DatagramEndpoint extends Endpoint {
       const payload = Buffer.from(record.payload);
       dgramDrop(this.hdr, H_TX_TAIL, record);
       moved = true;
-      const done = (err) => {
-        if (err) {
-          this.setError(errnoFromNode(err));
-          this.hub.event();
-        }
-      };
-      try {
-        if (to.family === AF_UNSPEC) this.sock.send(payload, done);
-        else this.sock.send(payload, to.port, nodeHost(to), done);
-      } catch (err) {
-        done(err);
-      }
+      this._send(payload, to.family === AF_UNSPEC ? this.peer : to);
     }
     if (moved) this.hub.event();
+  }
+
+  _send(payload, to) {
+    const done = (err) => {
+      if (err) {
+        this.setError(errnoFromNode(err));
+        this.hub.event();
+      }
+    };
+    if (!to) return done({ code: 'EDESTADDRREQ' });
+    // Linux refuses port 0 as a destination.
+    if (to.port === 0) return done({ code: 'EINVAL' });
+    try {
+      this.sock.send(payload, to.port, nodeHost(to), done);
+    } catch (err) {
+      done(err);
+    }
+  }
+
+  /** IP_ADD/DROP_MEMBERSHIP and IPV6_JOIN/LEAVE_GROUP. */
+  membership(msg, reply) {
+    if (!this.bound) {
+      // Node joins on a bound socket only: joined when it is bound.
+      if (msg.join) this.memberships.push({ group: msg.group, iface: msg.iface });
+      else {
+        const at = this.memberships.findIndex((m) => m.group.address === msg.group.address);
+        if (at < 0) return reply({ errno: E.ADDRNOTAVAIL });
+        this.memberships.splice(at, 1);
+      }
+      return reply({ errno: 0 });
+    }
+    reply({ errno: changeMembership(this.sock, this.family, msg.join, msg.group, msg.iface) });
   }
 
   shutdown() {}
@@ -155,7 +190,50 @@ export class DatagramEndpoint extends Endpoint {
   }
 
   setOption(name, value) {
-    if (name in this.options) this.options[name] = typeof this.options[name] === 'boolean' ? !!value : value;
-    if (this.bound) this._applyOptions();
+    this.options[name] = typeof this.options[name] === 'boolean' ? !!value : value;
+    if (this.bound) applyDatagramOptions(this.sock, { [name]: this.options[name] });
+  }
+}
+
+function isWildcard(addr) {
+  return !addr || addr.address === '0.0.0.0' || addr.address === '::';
+}
+
+function samePeer(peer, from) {
+  if (peer.port !== from.port) return false;
+  if (peer.address === from.address) return true;
+  // An IPv6 socket hears an IPv4 peer as its mapped address.
+  return from.address === `::ffff:${peer.address}` || peer.address === `::ffff:${from.address}`;
+}
+
+// The local address the kernel's route to `peer` uses, learnt by
+// connecting a throwaway socket (no packet is sent); null if it fails.
+function routeSource(family, peer, then) {
+  let settled = false;
+  const probe = dgram.createSocket(family === AF_INET6 ? 'udp6' : 'udp4');
+  const finish = (source) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    try {
+      probe.close();
+    } catch {
+      // already closed
+    }
+    then(source);
+  };
+  const timer = setTimeout(() => finish(null), ROUTE_PROBE_MS);
+  probe.on('error', () => finish(null));
+  try {
+    probe.connect(peer.port || 9, nodeHost(peer), () => {
+      try {
+        const a = probe.address();
+        finish(fromNode(a.address, 0, a.family));
+      } catch {
+        finish(null);
+      }
+    });
+  } catch {
+    finish(null);
   }
 }

@@ -40,6 +40,13 @@ const requests = {
   bind: (ep, msg, reply) => ep.bind(msg.addr, reply),
   listen: (ep, msg, reply) => ep.listen(reply),
   connect: (ep, msg, reply) => ep.connect(msg.addr, reply),
+  // A datagram socket's option must be in force before its next send,
+  // which reaches the worker as a kick, apart from messages.
+  setOption: (ep, msg, reply) => {
+    ep.setOption(msg.name, msg.value);
+    reply({ errno: 0 });
+  },
+  membership: (ep, msg, reply) => (ep.membership ? ep.membership(msg, reply) : reply({ errno: E.NOPROTOOPT })),
   // Answered once the kernel socket is closed (or its orderly close has
   // begun), so what the guest does next sees it closed, as after close(2).
   close: (ep, msg, reply) => {

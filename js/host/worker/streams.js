@@ -16,6 +16,7 @@ import {
   H_FD, H_FD_LEASE, H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES, STREAM_RING,
 } from '../layout.js';
 import { streamWrite } from '../rings.js';
+import { applyKeepAlive } from './options.js';
 
 const SOCKET_OPTS = { allowHalfOpen: true };
 
@@ -157,7 +158,7 @@ export class StreamEndpoint extends Endpoint {
     this.sock = sock;
     if (!this.dataSab) this.attachData(new SharedArrayBuffer(STREAM_RING * 2), STREAM_RING);
     sock.setNoDelay(this.options.noDelay);
-    if (this.options.keepAlive) sock.setKeepAlive(true);
+    if (this.options.keepAlive) applyKeepAlive(sock, this.options);
     if (!sock.connecting) {
       this._recordAddresses(sock, null);
       this._publishDescriptor(sock);
@@ -361,10 +362,11 @@ export class StreamEndpoint extends Endpoint {
     if (name === 'noDelay') {
       this.options.noDelay = !!value;
       if (this.sock) this.sock.setNoDelay(!!value);
-    } else if (name === 'keepAlive') {
-      this.options.keepAlive = !!value;
-      if (this.sock) this.sock.setKeepAlive(!!value);
+    } else if (name === 'keepAlive' || name === 'keepIdle') {
+      this.options[name] = name === 'keepAlive' ? !!value : value;
+      if (this.sock) applyKeepAlive(this.sock, this.options);
     } else if (name === 'v6Only') this.options.v6Only = !!value;
+    else this.options[name] = value; // recorded (linger: read by close)
   }
 
   get localAddr() {

@@ -76,6 +76,20 @@
 #define SO_ACCEPTCONN 30
 #endif
 
+/* SO_LINGER takes a struct linger; a zero linger time makes close() reset
+ * the connection. */
+#ifndef SO_LINGER
+#define SO_LINGER 13 /* struct linger comes from wasi-libc */
+#endif
+/* Receive and send timeouts: a struct timeval (0 = none); a blocking call
+ * that waits longer fails with EAGAIN. */
+#ifndef SO_RCVTIMEO
+#define SO_RCVTIMEO 20
+#endif
+#ifndef SO_SNDTIMEO
+#define SO_SNDTIMEO 21
+#endif
+
 #ifndef SOMAXCONN
 #define SOMAXCONN 128
 #endif
@@ -89,6 +103,40 @@
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0x4000
 #endif
+/* wasi-libc's MSG_TRUNC is its receive-output flag, which is MSG_PEEK's
+ * number; Linux's value keeps the two apart, as a recv flag (the real
+ * length of a datagram) and in msg_flags. */
+#undef MSG_TRUNC
+#define MSG_TRUNC 0x0020
+#ifndef MSG_CTRUNC
+#define MSG_CTRUNC 0x0008
+#endif
+#ifndef MSG_OOB
+#define MSG_OOB 0x0100 /* refused with EOPNOTSUPP: there is no urgent data; not 1, which is wasi-libc's MSG_PEEK */
+#endif
+#ifndef MSG_EOR
+#define MSG_EOR 0x0080
+#endif
+#ifndef MSG_MORE
+#define MSG_MORE 0x8000 /* accepted; data is sent at once */
+#endif
+
+/* Ancillary data: none is ever passed (msg_controllen is set to 0), but code
+ * that walks it compiles. */
+struct cmsghdr {
+  socklen_t cmsg_len;
+  int cmsg_level;
+  int cmsg_type;
+};
+#define CMSG_ALIGN(len) (((len) + sizeof(size_t) - 1) & ~(sizeof(size_t) - 1))
+#define CMSG_SPACE(len) (CMSG_ALIGN(len) + CMSG_ALIGN(sizeof(struct cmsghdr)))
+#define CMSG_LEN(len) (CMSG_ALIGN(sizeof(struct cmsghdr)) + (len))
+#define CMSG_DATA(cmsg) ((unsigned char *)(((struct cmsghdr *)(cmsg)) + 1))
+#define CMSG_FIRSTHDR(mhdr)                              \
+  ((size_t)(mhdr)->msg_controllen >= sizeof(struct cmsghdr) \
+       ? (struct cmsghdr *)(mhdr)->msg_control          \
+       : (struct cmsghdr *)0)
+#define CMSG_NXTHDR(mhdr, cmsg) ((struct cmsghdr *)0)
 
 #ifdef __cplusplus
 extern "C" {
@@ -108,6 +156,10 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 ssize_t recvfrom(int fd, void *__restrict buf, size_t len, int flags,
                  struct sockaddr *__restrict from,
                  socklen_t *__restrict fromlen);
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags);
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
+int accept4(int fd, struct sockaddr *__restrict addr,
+            socklen_t *__restrict len, int flags);
 
 #ifdef __cplusplus
 }

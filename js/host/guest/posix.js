@@ -1,0 +1,125 @@
+// nativesockets_v1 imports for the POSIX surface of the WASI add-on
+// (wasm/ABI.md): the host's network interfaces, protocols by number, and
+// multicast group membership. Kept apart from extension.js, which spreads
+// them into the module's imports.
+import fs from 'node:fs';
+import os from 'node:os';
+import { E } from '../errno.js';
+import { ADDR_SIZE, AF_INET, AF_INET6, decodeAddress, encodeAddress } from '../addresses.js';
+
+const NAME_SIZE = 16;
+export const INTERFACE_SIZE = NAME_SIZE + 8 + 2 * ADDR_SIZE;
+
+// Linux's interface flags.
+const IFF_UP = 0x1, IFF_BROADCAST = 0x2, IFF_LOOPBACK = 0x8, IFF_RUNNING = 0x40, IFF_MULTICAST = 0x1000;
+const IFF_REPORTED = 0xffff;
+
+function sysfs(name, file) {
+  try {
+    return fs.readFileSync(`/sys/class/net/${name}/${file}`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+// The kernel's flags where the host has /sys (Linux), else what Node tells.
+function flagsOf(name, internal) {
+  const raw = sysfs(name, 'flags');
+  if (raw !== null && /^0x[0-9a-f]+$/i.test(raw)) {
+    const state = sysfs(name, 'operstate');
+    const running = state === 'up' || state === 'unknown';
+    return (parseInt(raw, 16) & IFF_REPORTED) | (running ? IFF_RUNNING : 0);
+  }
+  return internal ? IFF_UP | IFF_LOOPBACK | IFF_RUNNING : IFF_UP | IFF_BROADCAST | IFF_RUNNING | IFF_MULTICAST;
+}
+
+/**
+ * The host's interface addresses: [{ name, index, flags, address, netmask }]
+ * with addresses in the JS form of addresses.js. Indexes are the kernel's
+ * where /sys has them, else the position in Node's list.
+ */
+export function hostInterfaces() {
+  const list = [];
+  let position = 0;
+  for (const [name, addrs] of Object.entries(os.networkInterfaces())) {
+    position++;
+    const fromSys = Number(sysfs(name, 'ifindex'));
+    const index = Number.isInteger(fromSys) && fromSys > 0 ? fromSys : position;
+    for (const a of addrs ?? []) {
+      const family = a.family === 'IPv6' || a.family === 6 ? AF_INET6 : AF_INET;
+      list.push({
+        name, index, flags: flagsOf(name, a.internal),
+        address: { family, address: a.address, port: 0, scopeId: a.scopeid ?? 0 },
+        netmask: { family, address: a.netmask, port: 0 },
+      });
+    }
+  }
+  return list;
+}
+
+/** The interface name of a kernel index, or null. */
+export function interfaceName(index) {
+  const found = hostInterfaces().find((it) => it.index === index);
+  return found ? found.name : null;
+}
+
+export function posixImports({ memory, fds, sockets, databases }) {
+  const socketOf = (fd) => {
+    const entry = fds.get(fd);
+    if (entry === undefined) return { errno: E.BADF };
+    if (entry.kind !== 'socket') return { errno: E.NOTSOCK };
+    return { sock: entry.sock };
+  };
+
+  const writeInterface = (bytes, at, it) => {
+    const name = new TextEncoder().encode(it.name).subarray(0, NAME_SIZE - 1);
+    bytes.fill(0, at, at + INTERFACE_SIZE);
+    bytes.set(name, at);
+    const view = new DataView(bytes.buffer, bytes.byteOffset + at, INTERFACE_SIZE);
+    view.setUint32(NAME_SIZE, it.index, true);
+    view.setUint32(NAME_SIZE + 4, it.flags, true);
+    encodeAddress(it.address, bytes.subarray(at + NAME_SIZE + 8));
+    encodeAddress(it.netmask, bytes.subarray(at + NAME_SIZE + 8 + ADDR_SIZE));
+  };
+
+  return {
+    // Writes as many records as fit and the number there are: a guest
+    // whose buffer was too small asks again with more room.
+    interfaces(out, outLen, countOut) {
+      memory.view(countOut, 4);
+      const list = hostInterfaces();
+      const fit = Math.min(list.length, Math.floor((outLen >>> 0) / INTERFACE_SIZE));
+      const area = memory.bytes(out, fit * INTERFACE_SIZE);
+      const staged = new Uint8Array(fit * INTERFACE_SIZE);
+      list.slice(0, fit).forEach((it, i) => writeInterface(staged, i * INTERFACE_SIZE, it));
+      area.set(staged);
+      memory.setU32(countOut, list.length);
+      return 0;
+    },
+
+    protocol_by_number(number, out, outLen) {
+      const entry = databases.protocols.find((p) => p.number === number);
+      if (!entry) return E.NOENT;
+      const parts = [entry.name, ...entry.aliases, ''].map((s) => new TextEncoder().encode(s));
+      const size = 4 + parts.reduce((n, p) => n + p.length + 1, 0);
+      if (size > (outLen >>> 0)) return E.RANGE;
+      const bytes = memory.bytes(out, size);
+      new DataView(bytes.buffer, bytes.byteOffset, 4).setUint32(0, entry.number, true);
+      let at = 4;
+      for (const p of parts) {
+        bytes.set(p, at);
+        bytes[at + p.length] = 0;
+        at += p.length + 1;
+      }
+      return 0;
+    },
+
+    socket_membership(fd, join, groupPtr, groupLen, iface) {
+      const { errno, sock } = socketOf(fd);
+      if (errno) return errno;
+      if (groupLen !== ADDR_SIZE) return E.INVAL;
+      const group = decodeAddress(memory.bytes(groupPtr, ADDR_SIZE).slice());
+      return sockets.membership(sock, join !== 0, group, iface >>> 0);
+    },
+  };
+}
