@@ -30,6 +30,9 @@ const BOOT_MS = 30_000; // before its first heartbeat the worker is still starti
 // covers a loopback round trip through the worker (30 µs did not: the echo
 // benchmark's round trip fell from about 75 to 40 µs when raised).
 const SPIN_MS = 0.1;
+// A request unanswered this long means a wedged worker (a lookup that the
+// system resolver gives up on takes well under this).
+const REQUEST_DEADLINE_MS = 60_000;
 
 export class GuestChannel {
   /**
@@ -45,16 +48,28 @@ export class GuestChannel {
     this.replies = new Map();
     this.lastBeat = 0;
     this.lastBeatAt = 0;
+    this.requestDeadlineMs = REQUEST_DEADLINE_MS;
+    this.onDead = null; // called once, when this side first sees the worker gone
+    this.mourned = false;
   }
 
   get dead() {
-    return Atomics.load(this.ctrl, C_DEAD) !== 0;
+    if (Atomics.load(this.ctrl, C_DEAD) === 0) return false;
+    this._mourn();
+    return true;
   }
 
   markDead() {
     Atomics.store(this.ctrl, C_DEAD, 1);
     Atomics.notify(this.ctrl, C_EVENT);
     Atomics.notify(this.ctrl, C_REPLY);
+    this._mourn();
+  }
+
+  _mourn() {
+    if (this.mourned) return;
+    this.mourned = true;
+    if (this.onDead) this.onDead();
   }
 
   /** Takes every message the worker has posted so far. */
@@ -74,6 +89,7 @@ export class GuestChannel {
     const seq = ++this.seq;
     msg.seq = seq;
     this.port.postMessage(msg);
+    const deadline = performance.now() + this.requestDeadlineMs;
     for (;;) {
       const seen = Atomics.load(this.ctrl, C_REPLY);
       this.drain();
@@ -82,7 +98,42 @@ export class GuestChannel {
         this.replies.delete(seq);
         return reply;
       }
-      this._sleep(C_REPLY, seen, Infinity);
+      if (!this._sleep(C_REPLY, seen, deadline)) {
+        this.markDead();
+        throw new HostDown();
+      }
+    }
+  }
+
+  /**
+   * As request(), without blocking this thread: for the host's own calls
+   * made from its event loop. Resolves to null past `deadlineMs`.
+   */
+  async requestAsync(msg, deadlineMs) {
+    if (this.dead) throw new HostDown();
+    const seq = ++this.seq;
+    msg.seq = seq;
+    this.port.postMessage(msg);
+    const deadline = performance.now() + deadlineMs;
+    // Atomics.waitAsync alone does not keep the event loop alive.
+    const keepAlive = setInterval(() => {}, SLICE_MS);
+    try {
+      for (;;) {
+        const seen = Atomics.load(this.ctrl, C_REPLY);
+        this.drain();
+        const reply = this.replies.get(seq);
+        if (reply !== undefined) {
+          this.replies.delete(seq);
+          return reply;
+        }
+        if (this.dead) throw new HostDown();
+        const left = deadline - performance.now();
+        if (left <= 0) return null;
+        const waiter = Atomics.waitAsync(this.ctrl, C_REPLY, seen, Math.min(left, SLICE_MS));
+        if (waiter.async) await waiter.value;
+      }
+    } finally {
+      clearInterval(keepAlive);
     }
   }
 
@@ -171,22 +222,45 @@ export class WorkerChannel {
     const ctrl = this.ctrl;
     for (;;) {
       const rung = Atomics.load(ctrl, C_DOORBELL);
-      this._takeKicks();
+      this.takeKicks();
       const waiter = Atomics.waitAsync(ctrl, C_DOORBELL, rung);
       if (waiter.async) await waiter.value;
     }
   }
 
-  _takeKicks() {
+  /** Handles every message the guest has posted so far. */
+  drain() {
+    for (;;) {
+      const got = receiveMessageOnPort(this.port);
+      if (got === undefined) return;
+      this.handlers.request(got.message);
+    }
+  }
+
+  // Messages first: what the guest posted before a kick (the socket's
+  // creation, say) is handled before the kick, whichever wakes this first.
+  takeKicks() {
+    this.drain();
     const ctrl = this.ctrl;
-    if (Atomics.exchange(ctrl, C_KICK_OVERFLOW, 0) !== 0) this.handlers.kickAll();
+    if (Atomics.exchange(ctrl, C_KICK_OVERFLOW, 0) !== 0) this._survive(() => this.handlers.kickAll(), 'kicks of every socket');
     let tail = Atomics.load(ctrl, C_KICK_TAIL);
     const head = Atomics.load(ctrl, C_KICK_HEAD);
     while (tail !== head) {
       const id = Atomics.load(ctrl, KICK_BASE + ((tail >>> 0) % KICK_CAP));
       tail = (tail + 1) | 0;
       Atomics.store(ctrl, C_KICK_TAIL, tail);
-      this.handlers.kick(id);
+      this._survive(() => this.handlers.kick(id), `kick of socket ${id}`);
+    }
+  }
+
+  // One socket's failure must not end the doorbell loop: the worker
+  // swallows uncaught exceptions, so a rejected loop would stop silently and
+  // every later kick would wait forever (the guest fuzzer's lost datagrams).
+  _survive(fn, what) {
+    try {
+      fn();
+    } catch (err) {
+      if (process.env.NATIVESOCKETS_DEBUG) console.error(`nativesockets worker: ${what} failed:`, err);
     }
   }
 

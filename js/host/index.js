@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { WASI } from './wasi-module.js';
-import { GuestChannel } from './channel.js';
+import { GuestChannel, HostDown } from './channel.js';
 import { CONTROL_BYTES, C_EVENT } from './layout.js';
 import { GuestMemory } from './memory.js';
 import { Databases } from './databases.js';
@@ -19,6 +19,10 @@ import { networkPolicy, socketLimit } from './policy.js';
 
 export { MODULE as EXTENSION_MODULE };
 export { NetworkPolicy, PolicyError } from './policy.js';
+
+// The longest the host's close waits for lingering sockets (SO_LINGER may
+// ask for more per socket; the host's exit is bounded regardless).
+const FINISH_BOUND_MS = 10_000;
 
 // A guest's unix-socket path → a host path, through the preopened
 // directories (the guest reaches nothing it was not given), or null.
@@ -70,7 +74,8 @@ export class SocketHost {
    * @param options.databases { services, protocols, hosts } file paths
    * @param options.network the network policy (policy.js, docs/sandbox.md):
    *   true (default here: everything), false, or { allow, deny, lookup, check }
-   * @param options.maxSockets sockets the guest may hold at once (1024)
+   * @param options.maxSockets sockets the guest may hold at once (1024);
+   *   socket() and accept() beyond it are EMFILE
    */
   constructor(options = {}) {
     // First: a bad policy throws before a worker is started.
@@ -100,14 +105,22 @@ export class SocketHost {
       execArgv: [],
     });
     this.worker.unref();
-    this.channel = new GuestChannel(new Int32Array(control), port1, (msg) => this.sockets.notice(msg));
+    this.channel = new GuestChannel(new Int32Array(control), port1, () => {});
     this.worker.on('exit', () => this.channel.markDead());
     this.worker.on('error', () => this.channel.markDead());
+    // Whoever stops the worker does so on this thread, the guest's: seeing
+    // it here at once spares the guest a wait for the 'exit' event (which
+    // a blocked guest could not take) and any write to descriptors the
+    // worker is about to close.
+    const terminate = this.worker.terminate.bind(this.worker);
+    this.worker.terminate = () => {
+      this.channel.markDead();
+      return terminate();
+    };
     const unixPath = options.unixPaths === 'host' ? (p) => p : preopenedPath(preopens);
-    this.sockets = new SocketLayer(this.channel, unixPath);
+    this.sockets = new SocketLayer(this.channel, unixPath, maxSockets);
     this.resolver = new Resolver(this.channel, this.databases);
     this.sockets.policy = this.policy;
-    this.sockets.maxSockets = maxSockets;
     this.resolver.policy = this.policy;
     this.closed = false;
   }
@@ -164,10 +177,20 @@ export class SocketHost {
     return this.channel.request({ op: 'debug', what, ...extra });
   }
 
-  /** Stops the worker; the guest's later socket calls fail with ENETDOWN. */
+  /**
+   * Stops the worker; the guest's later socket calls fail with ENETDOWN.
+   * First, as a process's exit does, the sockets the guest left open are
+   * closed and what send() took reaches the kernel (within each socket's
+   * linger time, DEFAULT_LINGER_MS unless SO_LINGER says otherwise).
+   */
   async close() {
     if (this.closed) return;
     this.closed = true;
+    try {
+      if (!this.channel.dead) await this.channel.requestAsync({ op: 'finish' }, FINISH_BOUND_MS);
+    } catch (err) {
+      if (!(err instanceof HostDown)) throw err;
+    }
     this.channel.markDead();
     await this.worker.terminate();
   }

@@ -1,6 +1,6 @@
 // Shared-memory layout between the guest's thread and the network worker.
-// One control block for the host, and per socket a header block and (once
-// data can flow) a data block holding the receive and send rings.
+// One control block for the host, and per socket a slot of the socket pool
+// (pool.js): a header block followed by the receive and send rings.
 
 // Control block (Int32 words).
 export const C_EVENT = 0; // bumped by the worker on any socket state change
@@ -30,11 +30,23 @@ export const H_ACC_TAIL = 7;
 // good because the worker is closing the descriptor.
 export const H_FD = 9;
 export const H_FD_LEASE = 10;
+// Who still uses the slot (OWNER_* bits): the guest frees it for reuse only
+// once both have let go, so neither side ever sees the other's next socket.
+export const H_OWNERS = 11;
+// Free slots the guest lends a listener for connections to come (ids): the
+// worker takes one per connection it accepts, so accepting needs no message.
+export const H_SPARE_HEAD = 12; // written by the guest
+export const H_SPARE_TAIL = 13; // written by the worker
 export const LOCAL_ADDR_OFFSET = 64;
 export const PEER_ADDR_OFFSET = 200;
 export const ACC_BASE_WORD = 128;
 export const ACC_CAP = 256;
-export const HEADER_BYTES = (ACC_BASE_WORD + ACC_CAP) * 4;
+export const SPARE_BASE_WORD = ACC_BASE_WORD + ACC_CAP;
+export const SPARE_CAP = 64;
+export const HEADER_BYTES = (SPARE_BASE_WORD + SPARE_CAP) * 4;
+
+export const OWNER_GUEST = 1;
+export const OWNER_WORKER = 2;
 
 // Flags (H_FLAGS bits).
 export const F_CONNECTING = 1 << 0;
@@ -48,10 +60,19 @@ export const F_ACC_OVERFLOW = 1 << 7; // the worker holds connections the queue 
 export const F_PEER = 1 << 8; // the peer address is set
 export const F_LOCAL = 1 << 9; // the local address is set
 export const F_CLAIMED = 1 << 10; // an accepted socket the guest has taken
+export const F_ACC_STARVED = 1 << 11; // the worker holds connections and has no spare slot
 
-// Ring sizes (powers of two: the counters run free and wrap at 2^32).
+// Ring sizes (powers of two: the counters run free and wrap at 2^32). Every
+// slot has the same two rings, whatever the socket's type.
 export const STREAM_RING = 256 * 1024;
-export const DGRAM_RING = 256 * 1024;
+export const DGRAM_RING = STREAM_RING;
+
+// The socket pool: slots of a page-aligned header and the two rings, carved
+// from chunks of CHUNK_SLOTS slots (one SharedArrayBuffer each). Pages of a
+// slot that no socket has written to cost no memory.
+export const HEADER_AREA = 4096;
+export const SLOT_BYTES = HEADER_AREA + 2 * STREAM_RING;
+export const CHUNK_SLOTS = 16;
 
 // Datagram records: u32 payload length, address record, payload, padding to 4.
 export const DGRAM_WRAP = 0xffffffff; // length marker: skip to the ring's start

@@ -87,7 +87,7 @@ emscripten_program() {
     skip "$name (emscripten): emcc or its libraries are not available"
     return
   fi
-  if ! emcc -O2 -Wall -Werror "test/posix/$name.c" -Lemscripten/lib -lnativesockets \
+  if ! emcc -O2 -Wall -Werror -DBACKLOG=4096 "test/posix/$name.c" -Lemscripten/lib -lnativesockets \
     -lnativesockets_emscripten --js-library emscripten/library_nativesockets.js \
     -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 --pre-js "$OUT/emscripten/host-path.js" \
     -o "$OUT/emscripten/$name.js" >"$OUT/$name.emscripten-build.log" 2>&1; then

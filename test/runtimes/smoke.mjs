@@ -207,7 +207,7 @@ test('runWasi: the C suite\'s TCP tests as a WASI command', async () => {
   const fd = fs.openSync(out, 'w');
   try {
     const code = await ns.runWasi(fs.readFileSync(file), {
-      args: ['test-c', 'tcp'], env: {}, preopens: { '/etc': '/etc' }, stdout: fd, stderr: fd,
+      args: ['test-c', 'tcp'], env: {}, preopens: { '/etc': '/etc' }, network: true, stdout: fd, stderr: fd,
     });
     const text = fs.readFileSync(out, 'utf8');
     equal(code, 0, `exit code (output:\n${text})`);

@@ -16,12 +16,14 @@ import {
   encodeAddress, isValidIp,
 } from '../addresses.js';
 import {
-  ACC_BASE_WORD, ACC_CAP, DGRAM_RING, F_ACC_OVERFLOW, F_CLAIMED, F_CONNECTED,
+  ACC_BASE_WORD, ACC_CAP, CHUNK_SLOTS, F_ACC_STARVED, F_CLAIMED, F_CONNECTED,
   F_CONNECTING, F_KICKED, F_LISTENING, F_LOCAL, F_PEER, F_RX_EOF, F_RX_PAUSED,
   F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FD, H_FD_LEASE, H_FLAGS,
-  H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES,
-  LOCAL_ADDR_OFFSET, MAX_DATAGRAM, PEER_ADDR_OFFSET,
+  H_OWNERS, H_RX_HEAD, H_RX_TAIL, H_SPARE_HEAD, H_SPARE_TAIL, H_TX_HEAD, H_TX_TAIL,
+  LOCAL_ADDR_OFFSET, MAX_DATAGRAM, OWNER_GUEST, OWNER_WORKER, PEER_ADDR_OFFSET,
+  SPARE_BASE_WORD, SPARE_CAP,
 } from '../layout.js';
+import { GuestPool } from '../pool.js';
 import {
   dgramDrop, dgramFits, dgramPeek, dgramPush, ringUsed, streamRead, streamWrite,
 } from '../rings.js';
@@ -36,27 +38,36 @@ export const DGRAM = 2;
 // sun_path holds 108 bytes with the NUL.
 const UNIX_PATH_MAX = 107;
 
+// Sockets a guest may hold at once (RLIMIT_NOFILE's usual soft limit); more
+// is EMFILE.
+export const DEFAULT_MAX_SOCKETS = 1024;
+// listen()'s backlog as Linux caps it (net.core.somaxconn).
+const SOMAXCONN = 4096;
+
+
 export class GuestSocket {
-  constructor(id, type, family, header) {
+  /** @param views the socket's slot (pool.js) */
+  constructor(id, type, family, views) {
     this.id = id;
     this.type = type;
     this.family = family;
-    this.hdr = new Int32Array(header);
-    this.hdrBytes = new Uint8Array(header);
-    this.rx = null;
-    this.tx = null;
+    this.hdr = views.hdr;
+    this.hdrBytes = views.hdrBytes;
+    this.rx = views.rx;
+    this.tx = views.tx;
+    // A stream socket that has connected, tried to, or was accepted.
+    this.active = type === DGRAM;
+    // The worker hears of a socket when it first has to act on it: a socket
+    // that is opened and closed without use costs no message at all.
+    this.opened = false;
+    this.changedOptions = new Map(); // key → the worker's value, sent with 'open'
+    this.backlog = 0;
     this.nonblock = false;
     this.bound = false;
     this.shutRd = false;
     this.shutWr = false;
     this.connectAcked = true;
     this.options = defaultOptions(type);
-  }
-
-  attachData(data) {
-    const half = data.byteLength / 2;
-    this.rx = new Uint8Array(data, 0, half);
-    this.tx = new Uint8Array(data, half);
   }
 
   flags() {
@@ -72,21 +83,21 @@ export class SocketLayer {
   /**
    * @param channel GuestChannel to the worker
    * @param unixPath maps a guest unix-socket path to a host path (or null)
+   * @param maxSockets sockets the guest may hold at once (EMFILE beyond)
    */
-  constructor(channel, unixPath) {
+  constructor(channel, unixPath, maxSockets = DEFAULT_MAX_SOCKETS) {
     this.channel = channel;
     this.unixPath = unixPath;
-    this.nextId = 0;
-    this.accepted = new Map(); // id → { header, data, listener } announced by the worker
-    this.maxSockets = 16384;
+    this.maxSockets = maxSockets;
     this.open = 0;
     this.policy = new NetworkPolicy(true);
-  }
-
-  // Notices the worker sends unasked (GuestChannel's onMessage).
-  notice(msg) {
-    if (msg.t === 'accepted') this.accepted.set(msg.id, msg);
-    else if (msg.t === 'forget') this.accepted.delete(msg.id);
+    // Room for the open sockets, slots lent to listeners and sockets still
+    // sending after close.
+    const slots = Math.ceil((2 * maxSockets + SPARE_CAP) / CHUNK_SLOTS) * CHUNK_SLOTS;
+    this.pool = new GuestPool(slots, (number, sab) => this.channel.post({ op: 'chunk', number, sab }));
+    // The worker's descriptors die with it, and their numbers may soon name
+    // other files: no direct write may follow.
+    channel.onDead = () => this.pool.revokeDescriptors();
   }
 
   // ---- creation ---------------------------------------------------------
@@ -100,28 +111,29 @@ export class SocketLayer {
     // Node has no unix datagram sockets.
     if (family === AF_UNIX && type === DGRAM) return { errno: E.PROTONOSUPPORT };
     if (this.open >= this.maxSockets) return { errno: E.MFILE };
-    const id = ++this.nextId;
-    const header = new SharedArrayBuffer(HEADER_BYTES);
-    const sock = new GuestSocket(id, type, family, header);
+    const id = this.pool.alloc(OWNER_GUEST | OWNER_WORKER);
+    if (id === 0) return { errno: E.MFILE };
+    const sock = new GuestSocket(id, type, family, this.pool.views(id));
     sock.nonblock = nonblock;
-    const msg = { op: 'open', id, type: type === STREAM ? 'stream' : 'dgram', family, header };
-    if (type === DGRAM) {
-      const data = new SharedArrayBuffer(DGRAM_RING * 2);
-      sock.attachData(data);
-      msg.data = data;
-      msg.rxCap = DGRAM_RING;
-    }
-    this.channel.post(msg);
     this.open++;
     return { errno: 0, sock };
   }
 
   close(sock) {
-    const reset = sock.type === STREAM && sock.rx !== null &&
+    const reset = sock.type === STREAM && sock.active &&
       (ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL) > 0 || (sock.flags() & F_RX_PAUSED) !== 0);
     this.open--;
+    if (!sock.opened) {
+      this.pool.release(sock.id, OWNER_GUEST | OWNER_WORKER);
+      return 0;
+    }
+    this.pool.release(sock.id, OWNER_GUEST);
+    const msg = { op: 'close', id: sock.id, reset };
     try {
-      this.channel.request({ op: 'close', id: sock.id, reset });
+      // A socket holding an address waits until it is free again; others
+      // need no answer.
+      if (sock.bound) this.channel.request(msg);
+      else this.channel.post(msg);
     } catch (err) {
       if (!(err instanceof HostDown)) throw err;
     }
@@ -170,6 +182,7 @@ export class SocketLayer {
     if (sock.bound || (sock.flags() & (F_CONNECTED | F_CONNECTING))) return E.INVAL;
     const { errno, addr } = this._target(sock, guestAddr, 'bind');
     if (errno) return errno;
+    this._open(sock);
     const reply = this.channel.request({ op: 'bind', id: sock.id, addr });
     if (reply.errno === 0) {
       sock.bound = true;
@@ -178,7 +191,7 @@ export class SocketLayer {
     return reply.errno;
   }
 
-  listen(sock) {
+  listen(sock, backlog) {
     if (sock.type !== STREAM) return E.NOTSUP;
     const flags = sock.flags();
     if (flags & F_LISTENING) return 0;
@@ -188,9 +201,35 @@ export class SocketLayer {
       const denied = this.policy.check('bind', anyAddress(sock.family));
       if (denied) return denied;
     }
-    const reply = this.channel.request({ op: 'listen', id: sock.id });
-    if (reply.errno === 0) sock.bound = true;
+    // As Linux: a negative backlog is the most, and the queue holds one more.
+    const wanted = backlog < 0 || backlog > SOMAXCONN ? SOMAXCONN : backlog;
+    this._open(sock);
+    const reply = this.channel.request({ op: 'listen', id: sock.id, backlog: wanted });
+    if (reply.errno === 0) {
+      sock.bound = true;
+      sock.backlog = wanted + 1;
+      this._lendSlots(sock);
+    }
     return reply.errno;
+  }
+
+  // Keeps a listener's lent slots plus its queued connections at its
+  // backlog (at most SPARE_CAP), so the worker takes each connection into
+  // a slot without asking; kicks it if it was waiting for one.
+  _lendSlots(listener) {
+    const hdr = listener.hdr;
+    const want = Math.min(listener.backlog, SPARE_CAP);
+    let head = Atomics.load(hdr, H_SPARE_HEAD);
+    const lent = () => ((head - Atomics.load(hdr, H_SPARE_TAIL)) >>> 0) +
+      ((Atomics.load(hdr, H_ACC_HEAD) - Atomics.load(hdr, H_ACC_TAIL)) >>> 0);
+    while (lent() < want) {
+      const id = this.pool.alloc(OWNER_WORKER);
+      if (id === 0) break;
+      Atomics.store(hdr, SPARE_BASE_WORD + ((head >>> 0) % SPARE_CAP), id);
+      head = (head + 1) | 0;
+      Atomics.store(hdr, H_SPARE_HEAD, head);
+    }
+    if (listener.flags() & F_ACC_STARVED) this._kick(listener);
   }
 
   connect(sock, guestAddr) {
@@ -205,16 +244,20 @@ export class SocketLayer {
       }
       return E.ISCONN;
     }
-    if (sock.rx !== null) {
+    if (sock.active) {
       // A failed connect: its error is reported once, then the socket is spent.
       const err = sock.takeError();
       return err || E.INVAL;
     }
+    if (this.channel.dead) return E.NETDOWN;
     const { errno, addr } = this._target(sock, guestAddr, 'connect');
     if (errno) return errno;
-    const reply = this.channel.request({ op: 'connect', id: sock.id, addr });
-    if (reply.errno) return reply.errno;
-    sock.attachData(reply.data);
+    // The worker answers through the flags alone: one wait, or none for a
+    // non-blocking socket.
+    sock.active = true;
+    Atomics.or(sock.hdr, H_FLAGS, F_CONNECTING);
+    this._open(sock);
+    this.channel.post({ op: 'dial', id: sock.id, addr });
     if (sock.family === AF_UNIX) sock.guestPeerPath = guestAddr.path;
     if (sock.nonblock) {
       sock.connectAcked = false;
@@ -233,6 +276,7 @@ export class SocketLayer {
     if (guestAddr.family === AF_UNSPEC) return this.channel.request({ op: 'connect', id: sock.id, addr: guestAddr }).errno;
     const { errno, addr } = this._target(sock, guestAddr, 'send');
     if (errno) return errno;
+    this._open(sock);
     return this.channel.request({ op: 'connect', id: sock.id, addr }).errno;
   }
 
@@ -255,13 +299,13 @@ export class SocketLayer {
 
   _acceptQueued(listener, nonblock) {
     if (listener.type !== STREAM || !(listener.flags() & F_LISTENING)) return { errno: E.INVAL };
+    if (this.open >= this.maxSockets) return { errno: E.MFILE };
     const hdr = listener.hdr;
     const result = this._block(listener, () => {
       const tail = Atomics.load(hdr, H_ACC_TAIL);
       if (tail === Atomics.load(hdr, H_ACC_HEAD)) {
-        // As for received data: the overflow may have been flagged after
-        // the queue was emptied.
-        if (listener.flags() & F_ACC_OVERFLOW) this._kick(listener);
+        // The worker may be holding connections for want of a slot.
+        if (listener.flags() & F_ACC_STARVED) this._lendSlots(listener);
         return undefined;
       }
       const id = Atomics.load(hdr, ACC_BASE_WORD + ((tail >>> 0) % ACC_CAP));
@@ -269,19 +313,19 @@ export class SocketLayer {
       return { errno: 0, id };
     }, false, listener.options.rcvTimeo);
     if (typeof result === 'number') return { errno: -result };
-    if (listener.flags() & F_ACC_OVERFLOW) this._kick(listener);
-    return { errno: 0, sock: this._claim(listener, result.id, nonblock) };
+    const sock = this._claim(listener, result.id, nonblock);
+    this._lendSlots(listener);
+    return { errno: 0, sock };
   }
 
+  // The worker put the connection in a slot this side lent: take it back.
   _claim(listener, id, nonblock) {
-    // The announcement was posted before the id was queued.
-    if (!this.accepted.has(id)) this.channel.drain();
-    const notice = this.accepted.get(id);
-    this.accepted.delete(id);
-    const sock = new GuestSocket(id, STREAM, listener.family, notice.header);
-    sock.attachData(notice.data);
+    const sock = new GuestSocket(id, STREAM, listener.family, this.pool.views(id));
+    Atomics.or(sock.hdr, H_OWNERS, OWNER_GUEST);
+    sock.active = true;
+    sock.opened = true; // the worker made it
     sock.nonblock = nonblock;
-    sock.bound = true;
+    sock.bound = false; // its address is the listener's, held by the listener
     sock.guestPath = listener.guestPath;
     Atomics.or(sock.hdr, H_FLAGS, F_CLAIMED);
     this.open++;
@@ -299,7 +343,7 @@ export class SocketLayer {
     if (sock.type === DGRAM) return this._recvDatagram(sock, dsts, peek);
     const flags = sock.flags();
     if (flags & F_LISTENING) return { errno: E.NOTCONN };
-    if (sock.rx === null) return { errno: E.NOTCONN };
+    if (!sock.active) return { errno: E.NOTCONN };
     const total = dsts.reduce((sum, d) => sum + d.length, 0);
     let got = 0;
     for (;;) {
@@ -371,10 +415,11 @@ export class SocketLayer {
 
   /** Sends `srcs` (Uint8Arrays); `to` null = the connected peer. */
   send(sock, srcs, to) {
+    if (this.channel.dead) return { errno: E.NETDOWN };
     if (sock.type === DGRAM) return this._sendDatagram(sock, srcs, to);
     const flags = sock.flags();
     if (flags & F_LISTENING) return { errno: E.NOTCONN };
-    if (sock.rx === null) return { errno: E.NOTCONN };
+    if (!sock.active) return { errno: E.NOTCONN };
     if (to !== null && (flags & F_CONNECTED)) return { errno: E.ISCONN };
     const total = srcs.reduce((sum, s) => sum + s.length, 0);
     let sent = 0;
@@ -401,11 +446,11 @@ export class SocketLayer {
       if (n === 0) break;
       sent += n;
       this._kick(sock);
+      if (sock.nonblock) break; // never waits, whatever the peer does
       // Once the peer has finished it may be gone: wait until the kernel has
       // the bytes, so a reset it answers with fails the next send, as on a
       // kernel where loopback delivers the reset within the write.
       if (sock.flags() & F_RX_EOF) this._awaitSent(sock);
-      if (sock.nonblock) break;
     }
     return { errno: 0, n: sent };
   }
@@ -444,6 +489,8 @@ export class SocketLayer {
     if (Atomics.load(hdr, H_TX_TAIL) !== head) return 0;
     if (Atomics.compareExchange(hdr, H_FD_LEASE, 0, 1) !== 0) return 0;
     try {
+      // Under the lease: a worker that dies now revokes after this write.
+      if (this.channel.dead) return -E.NETDOWN;
       const fd = Atomics.load(hdr, H_FD) - 1;
       if (fd < 0) return 0;
       const rest = skipBytes(srcs, skip);
@@ -513,6 +560,7 @@ export class SocketLayer {
     if (sock.type === DGRAM && !(flags & F_PEER)) return E.NOTCONN;
     if (how & 1) sock.shutRd = true;
     if (how & 2) sock.shutWr = true;
+    this._open(sock);
     this.channel.post({ op: 'shutdown', id: sock.id, how });
     return 0;
   }
@@ -524,11 +572,14 @@ export class SocketLayer {
   }
 
   setOption(sock, level, name, value) {
-    // A datagram socket's sends are kicks, which can overtake a message:
-    // its options are applied before setsockopt returns.
-    const post = sock.type === DGRAM
-      ? (key, v) => this.channel.request({ op: 'setOption', id: sock.id, name: key, value: v })
-      : (key, v) => this.channel.post({ op: 'option', id: sock.id, name: key, value: v });
+    // Before the worker has the socket, options travel with its 'open'. A
+    // datagram socket's sends are kicks, which can overtake a message: its
+    // options are applied before setsockopt returns.
+    const post = (key, v) => {
+      if (!sock.opened) sock.changedOptions.set(key, v);
+      else if (sock.type === DGRAM) this.channel.request({ op: 'setOption', id: sock.id, name: key, value: v });
+      else this.channel.post({ op: 'option', id: sock.id, name: key, value: v });
+    };
     return options.setOption(sock, level, name, value, post, interfaceName);
   }
 
@@ -536,6 +587,7 @@ export class SocketLayer {
   membership(sock, join, group, iface) {
     if (sock.type !== DGRAM) return E.NOPROTOOPT;
     if (!options.membershipFits(sock, group)) return E.INVAL;
+    this._open(sock);
     return this.channel.request({ op: 'membership', id: sock.id, join, group, iface }).errno;
   }
 
@@ -556,10 +608,10 @@ export class SocketLayer {
     }
     if (flags & F_LISTENING) {
       const queued = Atomics.load(sock.hdr, H_ACC_HEAD) !== Atomics.load(sock.hdr, H_ACC_TAIL);
-      if (!queued && (flags & F_ACC_OVERFLOW)) this._kick(sock); // see accept()
+      if (!queued && (flags & F_ACC_STARVED)) this._lendSlots(sock); // see accept()
       return { read: queued || pendingError, write: false, nbytes: 0, hangup: false };
     }
-    if (sock.rx === null) {
+    if (!sock.active) {
       // Never connected: POSIX reports a hang-up, readable and writable.
       return { read: true, write: true, nbytes: 0, hangup: true };
     }
@@ -579,7 +631,19 @@ export class SocketLayer {
   // ---- machinery --------------------------------------------------------
 
   _kick(sock) {
+    this._open(sock);
     if ((Atomics.or(sock.hdr, H_FLAGS, F_KICKED) & F_KICKED) === 0) this.channel.kick(sock.id);
+  }
+
+  // Tells the worker about the socket, with the options set so far.
+  _open(sock) {
+    if (sock.opened) return;
+    sock.opened = true;
+    const options = {};
+    for (const [key, value] of sock.changedOptions) options[key] = value;
+    this.channel.post({
+      op: 'open', id: sock.id, type: sock.type === STREAM ? 'stream' : 'dgram', family: sock.family, options,
+    });
   }
 
   /**

@@ -9,7 +9,7 @@
 // is the default destination and a filter on what is received; the local
 // address is the one the route to the peer uses.
 import dgram from 'node:dgram';
-import { Endpoint } from './endpoint.js';
+import { Endpoint, answering } from './endpoint.js';
 import { E, errnoFromNode } from '../errno.js';
 import {
   AF_INET6, AF_UNSPEC, decodeAddress, encodeAddress, fromNode, nodeHost,
@@ -18,12 +18,15 @@ import { F_PEER, H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL } from '../layout.js
 import { dgramDrop, dgramPeek, dgramPush } from '../rings.js';
 import { applyDatagramOptions, changeMembership } from './options.js';
 
+// Node's dgram sends in the order of the calls; Deno's may not.
+const IN_ORDER_SENDS = globalThis.Deno === undefined;
+
 // How long the probe for the route's local address may take.
 const ROUTE_PROBE_MS = 1000;
 
 export class DatagramEndpoint extends Endpoint {
-  constructor(id, headerSab, dataSab, rxCap, family, hub) {
-    super(id, headerSab, dataSab, rxCap);
+  constructor(id, views, family, hub) {
+    super(id, views);
     this.family = family;
     this.hub = hub;
     this.options = { broadcast: false, reuseAddr: false, v6Only: false, rcvBuf: 0, sndBuf: 0 };
@@ -32,6 +35,7 @@ export class DatagramEndpoint extends Endpoint {
     this.boundAddress = null; // what the socket was bound to (wildcard or not)
     this.peer = null;
     this.sending = 0;
+    this.sendQueue = [];
     this.memberships = []; // joined before the socket was bound
   }
 
@@ -62,17 +66,17 @@ export class DatagramEndpoint extends Endpoint {
 
   bind(addr, reply) {
     const sock = this._socket();
-    const onError = (err) => {
+    const onError = answering(reply, (err) => {
       // A dgram socket whose bind failed is unusable; start afresh.
       this.sock = null;
       sock.close();
       reply({ errno: errnoFromNode(err) });
-    };
+    });
     sock.once('error', onError);
-    sock.bind({ address: nodeHost(addr), port: addr.port, exclusive: !this.options.reuseAddr }, () => {
+    sock.bind({ address: nodeHost(addr), port: addr.port, exclusive: !this.options.reuseAddr }, answering(reply, () => {
       sock.off('error', onError);
       reply({ errno: 0 });
-    });
+    }));
   }
 
   _bindAny(then) {
@@ -91,9 +95,15 @@ export class DatagramEndpoint extends Endpoint {
       this._dissolve();
       return reply({ errno: 0 });
     }
-    this._bindAny((err) => {
+    this._bindAny(answering(reply, (err) => {
       if (err) return reply({ errno: errnoFromNode(err) });
-      routeSource(this.family, addr, (source) => {
+      // Port 0 names no peer: Linux accepts it and the socket stays
+      // unconnected (Node would throw).
+      if (addr.port === 0) {
+        this._dissolve();
+        return reply({ errno: 0 });
+      }
+      routeSource(this.family, addr, answering(reply, (source) => {
         this.peer = addr;
         this.setPeer(addr);
         // Bound to the wildcard: the kernel names the route's address.
@@ -101,8 +111,8 @@ export class DatagramEndpoint extends Endpoint {
           this.setLocal({ ...source, port: this.boundAddress.port });
         }
         reply({ errno: 0 });
-      });
-    });
+      }));
+    }));
   }
 
   // connect(AF_UNSPEC): no peer, and the local address as bound.
@@ -154,6 +164,24 @@ export class DatagramEndpoint extends Endpoint {
     if (!to) return done({ code: 'EDESTADDRREQ' });
     // Linux refuses port 0 as a destination.
     if (to.port === 0) return done({ code: 'EINVAL' });
+    if (IN_ORDER_SENDS) return this._sendNow(payload, to, done);
+    // Deno's dgram resolves each destination asynchronously, so sends issued
+    // together may leave out of order: one at a time there.
+    this.sendQueue.push({ payload, to, done });
+    if (this.sendQueue.length === 1) this._sendNext();
+  }
+
+  _sendNext() {
+    const next = this.sendQueue[0];
+    if (!next) return;
+    this._sendNow(next.payload, next.to, (err) => {
+      this.sendQueue.shift();
+      next.done(err);
+      this._sendNext();
+    });
+  }
+
+  _sendNow(payload, to, done) {
     try {
       this.sock.send(payload, to.port, nodeHost(to), done);
     } catch (err) {
@@ -178,6 +206,8 @@ export class DatagramEndpoint extends Endpoint {
 
   shutdown() {}
 
+  // The handle stops receiving when it closes, and sends in flight hold
+  // copies: the slot can go back at once.
   close() {
     if (this.sock) {
       try {
@@ -187,6 +217,7 @@ export class DatagramEndpoint extends Endpoint {
       }
     }
     this.hub.unregister(this);
+    this.release();
   }
 
   setOption(name, value) {

@@ -1,26 +1,53 @@
-// The worker's side of one socket: its shared header and data blocks, and
-// the flag and address updates the guest reads without asking.
+// The worker's side of one socket: its slot of the shared pool (header and
+// rings), and the flag and address updates the guest reads without asking.
 import {
-  F_LOCAL, F_PEER, H_ERROR, H_FLAGS, LOCAL_ADDR_OFFSET, PEER_ADDR_OFFSET,
+  F_LOCAL, F_PEER, H_ERROR, H_FLAGS, H_OWNERS, LOCAL_ADDR_OFFSET, OWNER_WORKER,
+  PEER_ADDR_OFFSET,
 } from '../layout.js';
 import { encodeAddress } from '../addresses.js';
+import { errnoFromNode } from '../errno.js';
+import { detachedViews } from '../pool.js';
+
+/**
+ * `fn` as a callback for Node: an exception it throws becomes the error
+ * answer of the request that `reply` answers, instead of vanishing in the
+ * event loop and leaving the guest waiting for good.
+ */
+export function answering(reply, fn) {
+  return (...args) => {
+    try {
+      return fn(...args);
+    } catch (err) {
+      return reply({ errno: errnoFromNode(err) });
+    }
+  };
+}
 
 export class Endpoint {
-  constructor(id, headerSab, dataSab, rxCap) {
+  /** @param views the slot's { hdr, hdrBytes, rx, tx } (pool.js) */
+  constructor(id, views) {
     this.id = id;
-    this.hdr = new Int32Array(headerSab);
-    this.hdrBytes = new Uint8Array(headerSab);
-    this.headerSab = headerSab;
-    this.dataSab = null;
-    this.rx = null;
-    this.tx = null;
-    if (dataSab) this.attachData(dataSab, rxCap);
+    this.released = false;
+    this._attach(views);
   }
 
-  attachData(dataSab, rxCap) {
-    this.dataSab = dataSab;
-    this.rx = new Uint8Array(dataSab, 0, rxCap);
-    this.tx = new Uint8Array(dataSab, rxCap);
+  _attach(views) {
+    this.hdr = views.hdr;
+    this.hdrBytes = views.hdrBytes;
+    this.rx = views.rx;
+    this.tx = views.tx;
+  }
+
+  /**
+   * The worker is done with the slot: the guest may give it to another
+   * socket. Whatever still fires for this endpoint writes elsewhere.
+   */
+  release() {
+    if (this.released) return;
+    this.released = true;
+    const hdr = this.hdr;
+    this._attach(detachedViews());
+    Atomics.and(hdr, H_OWNERS, ~OWNER_WORKER);
   }
 
   setFlags(bits) {

@@ -7,62 +7,84 @@
 // connection instead.
 import net from 'node:net';
 import fs from 'node:fs';
-import { Endpoint } from './endpoint.js';
+import { Endpoint, answering } from './endpoint.js';
 import { E, errnoFromNode } from '../errno.js';
 import { AF_INET6, AF_UNIX, anyAddress, fromNode, nodeHost } from '../addresses.js';
 import {
-  ACC_BASE_WORD, ACC_CAP, F_ACC_OVERFLOW, F_CLAIMED, F_CONNECTED, F_CONNECTING,
+  ACC_BASE_WORD, ACC_CAP, F_ACC_STARVED, F_CLAIMED, F_CONNECTED, F_CONNECTING,
   F_LISTENING, F_RX_EOF, F_RX_PAUSED, F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL,
-  H_FD, H_FD_LEASE, H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL, HEADER_BYTES, STREAM_RING,
+  H_FD, H_FD_LEASE, H_OWNERS, H_RX_HEAD, H_RX_TAIL, H_SPARE_HEAD, H_SPARE_TAIL,
+  H_TX_HEAD, H_TX_TAIL, OWNER_WORKER, SPARE_BASE_WORD, SPARE_CAP,
 } from '../layout.js';
 import { streamWrite } from '../rings.js';
 import { applyKeepAlive } from './options.js';
 
 const SOCKET_OPTS = { allowHalfOpen: true };
+// Connections a bound socket holds before the guest's listen() says how
+// many it wants (listen(2)'s backlog, plus one as Linux counts it).
+const DEFAULT_BACKLOG = 128;
+const MAX_BACKLOG = 4096;
+// How long a closed socket may take to hand what send() took to the kernel
+// (SO_LINGER's time where set): the guest's exit waits this long at most.
+export const DEFAULT_LINGER_MS = 5000;
+// A closed socket that has sent everything waits this long for the peer's FIN.
+const CLOSED_IDLE_MS = 30_000;
+// Received bytes the worker holds for a guest whose ring is full before it
+// stops reading (the kernel's buffer then fills and the sender waits).
+const HOLD_MAX = 1 << 20;
 
 
 // Whether sockets' handles are Node's own (see _publishDescriptor).
 const NODE_HANDLES = globalThis.Deno === undefined && process.versions.bun === undefined;
 export class StreamEndpoint extends Endpoint {
-  constructor(id, headerSab, family, hub) {
-    super(id, headerSab, null, 0);
+  /** @param hub { event(), register(ep), unregister(ep), pool } */
+  constructor(id, views, family, hub) {
+    super(id, views);
     this.family = family;
-    this.hub = hub; // { event(), notice(msg), register(ep), unregister(ep), nextId() }
+    this.hub = hub;
     this.server = null;
     this.sock = null;
+    this.sockClosed = false;
+    this.closedByGuest = false;
     this.listener = null; // the listener an accepted socket came from
+    this.accepted = new Set(); // a listener's connections the guest may not have taken yet
+    this.waiting = []; // a listener's Node connections without a slot yet
+    this.backlog = DEFAULT_BACKLOG + 1;
     this.pendingRx = [];
+    this.pendingBytes = 0;
     this.eofPending = false;
     this.txBlocked = false;
     this.txTaken = 0; // how far the ring has been handed to Node (H_TX_TAIL follows on completion)
     this.endAfterFlush = false;
-    this.overflow = [];
-    this.options = { noDelay: false, keepAlive: false, v6Only: false };
+    this.options = { noDelay: false, keepAlive: false, v6Only: false, linger: null };
   }
 
-  // ---- bind / listen ----------------------------------------------------
+  // ---- bind / listen / accept ---------------------------------------------
 
   bind(addr, reply) {
     this.bindTarget = addr;
     this._listenOn(addr, reply);
   }
 
-  listen(reply) {
+  listen(backlog, reply) {
+    const wanted = Number.isInteger(backlog) ? Math.min(Math.max(backlog, 0), MAX_BACKLOG) : DEFAULT_BACKLOG;
+    this.backlog = wanted + 1;
     if (this.server) {
       this.setFlags(F_LISTENING);
-      this._refillAcceptQueue();
+      this._fillAcceptQueue();
       reply({ errno: 0 });
       return;
     }
     // listen() on an unbound socket binds it to an ephemeral port first.
-    this._listenOn(anyAddress(this.family), (res) => {
+    this._listenOn(anyAddress(this.family), answering(reply, (res) => {
       if (res.errno === 0) this.setFlags(F_LISTENING);
       reply(res);
-    });
+    }));
   }
 
   _listenOn(addr, reply) {
-    const server = net.createServer({ ...SOCKET_OPTS, pauseOnConnect: false });
+    // Paused: a connection reads nothing until it has a slot to read into.
+    const server = net.createServer({ ...SOCKET_OPTS, pauseOnConnect: true });
     const onError = (err) => reply({ errno: errnoFromNode(err) });
     server.once('error', onError);
     server.on('connection', (sock) => this._onConnection(sock));
@@ -73,7 +95,7 @@ export class StreamEndpoint extends Endpoint {
       reply({ errno: E.ADDRINUSE });
       return;
     }
-    server.listen(options, () => {
+    server.listen(options, answering(reply, () => {
       server.off('error', onError);
       server.on('error', () => {});
       this.server = server;
@@ -83,43 +105,73 @@ export class StreamEndpoint extends Endpoint {
         this.setLocal(fromNode(a.address, a.port, a.family));
       }
       reply({ errno: 0 });
-    });
+    }));
   }
 
+  // Node cannot stop accepting, so a connection beyond the backlog is reset
+  // at once instead of waiting in the kernel's queue: the host never holds
+  // more than the guest asked for.
   _onConnection(sock) {
-    const hub = this.hub;
-    const id = hub.nextId();
-    const headerSab = new SharedArrayBuffer(HEADER_BYTES);
-    const ep = new StreamEndpoint(id, headerSab, this.family, hub);
-    ep.listener = this;
-    ep._adopt(sock);
-    if (this.family === AF_UNIX) ep.setLocal(this.localAddr ?? { family: AF_UNIX, path: '' });
-    hub.register(ep);
-    hub.notice({ t: 'accepted', listener: this.id, id, header: headerSab, data: ep.dataSab });
-    if (!this._pushAccepted(id)) {
-      this.overflow.push(id);
-      this.setFlags(F_ACC_OVERFLOW);
+    sock.on('error', () => {});
+    if (this.closedByGuest || this.waiting.length + this._queued() >= this.backlog) {
+      sock.resetAndDestroy();
+      return;
     }
-    hub.event();
+    this.waiting.push(sock);
+    this._fillAcceptQueue();
   }
 
+  _queued() {
+    return (Atomics.load(this.hdr, H_ACC_HEAD) - Atomics.load(this.hdr, H_ACC_TAIL)) >>> 0;
+  }
+
+  // Gives each waiting connection a slot the guest lent (H_SPARE_*) and
+  // queues it for accept().
+  _fillAcceptQueue() {
+    while (this.waiting.length) {
+      const id = this._takeSpare();
+      if (id === 0) {
+        this.setFlags(F_ACC_STARVED);
+        this.hub.event();
+        return;
+      }
+      const views = this.hub.pool.views(id);
+      if (views === null) continue;
+      const ep = new StreamEndpoint(id, views, this.family, this.hub);
+      ep.listener = this;
+      ep._adopt(this.waiting.shift());
+      if (this.family === AF_UNIX) ep.setLocal(this.localAddr ?? { family: AF_UNIX, path: '' });
+      this.hub.register(ep);
+      this.accepted.add(ep);
+      this._pushAccepted(id);
+    }
+    this.clearFlags(F_ACC_STARVED);
+    this.hub.event();
+  }
+
+  _takeSpare() {
+    const hdr = this.hdr;
+    const tail = Atomics.load(hdr, H_SPARE_TAIL);
+    if (tail === Atomics.load(hdr, H_SPARE_HEAD)) return 0;
+    const id = Atomics.load(hdr, SPARE_BASE_WORD + ((tail >>> 0) % SPARE_CAP));
+    Atomics.store(hdr, H_SPARE_TAIL, (tail + 1) | 0);
+    return id;
+  }
+
+  // The guest lends at most SPARE_CAP slots minus what is queued, and the
+  // queue holds ACC_CAP >= SPARE_CAP: there is always room.
   _pushAccepted(id) {
     const hdr = this.hdr;
     const head = Atomics.load(hdr, H_ACC_HEAD);
-    if (((head - Atomics.load(hdr, H_ACC_TAIL)) >>> 0) >= ACC_CAP) return false;
     Atomics.store(hdr, ACC_BASE_WORD + ((head >>> 0) % ACC_CAP), id);
     Atomics.store(hdr, H_ACC_HEAD, (head + 1) | 0);
-    return true;
-  }
-
-  _refillAcceptQueue() {
-    while (this.overflow.length && this._pushAccepted(this.overflow[0])) this.overflow.shift();
-    if (!this.overflow.length) this.clearFlags(F_ACC_OVERFLOW);
   }
 
   // ---- connect ----------------------------------------------------------
 
-  connect(addr, reply) {
+  // Started by a notice: the guest waits on the flags (F_CONNECTING, then
+  // F_CONNECTED or an error), never on a reply.
+  connect(addr) {
     let options;
     if (addr.family === AF_UNIX) options = { path: addr.path };
     else {
@@ -130,33 +182,31 @@ export class StreamEndpoint extends Endpoint {
         options.localPort = bound.port;
       }
     }
-    const start = () => {
-      this.setFlags(F_CONNECTING);
-      const sock = net.connect({ ...SOCKET_OPTS, ...options });
-      this._adopt(sock);
-      sock.once('connect', () => {
-        this._recordAddresses(sock, addr);
-        // Connected before not-connecting: a guest looking in between
-        // must never see neither.
-        this._publishDescriptor(sock);
-        this.setFlags(F_CONNECTED);
-        this.clearFlags(F_CONNECTING);
-        this.hub.event();
-      });
-      reply({ errno: 0, data: this.dataSab });
-    };
-    if (this.server) {
-      // Free the bound port so the connection can take it.
-      const server = this.server;
-      this.server = null;
-      server.close(start);
-    } else start();
+    // Free the bound port so the connection can take it: the listening
+    // descriptor closes at once, and connections it accepted keep going.
+    if (this.server) this._stopListening();
+    this.setFlags(F_CONNECTING);
+    if (addr.family !== AF_UNIX && addr.port === 0) {
+      // What Linux answers; Node would throw.
+      this._fail(E.CONNREFUSED);
+      return;
+    }
+    const sock = net.connect({ ...SOCKET_OPTS, ...options });
+    this._adopt(sock);
+    sock.once('connect', () => {
+      this._recordAddresses(sock, addr);
+      // Connected before not-connecting: a guest looking in between
+      // must never see neither.
+      this._publishDescriptor(sock);
+      this.setFlags(F_CONNECTED);
+      this.clearFlags(F_CONNECTING);
+      this.hub.event();
+    });
   }
 
   // Wires a Node socket (connecting or accepted) to this endpoint.
   _adopt(sock) {
     this.sock = sock;
-    if (!this.dataSab) this.attachData(new SharedArrayBuffer(STREAM_RING * 2), STREAM_RING);
     sock.setNoDelay(this.options.noDelay);
     if (this.options.keepAlive) applyKeepAlive(sock, this.options);
     if (!sock.connecting) {
@@ -172,11 +222,15 @@ export class StreamEndpoint extends Endpoint {
     });
     sock.on('error', (err) => this._fail(errnoFromNode(err)));
     sock.on('close', () => {
+      this.sockClosed = true;
       this._peerFinished();
       this.setFlags(F_TX_DEAD);
       this.clearFlags(F_CONNECTING);
       this.hub.event();
+      if (this.closedByGuest) this.release();
     });
+    // An accepted socket starts paused (pauseOnConnect).
+    sock.resume();
   }
 
   // Lets the guest write to the kernel socket itself while nothing is queued
@@ -192,16 +246,28 @@ export class StreamEndpoint extends Endpoint {
     const handle = sock._handle;
     const fd = handle && NODE_HANDLES ? handle.fd : -1;
     if (typeof fd !== 'number' || fd < 0) return;
-    const hdr = this.hdr;
+    const ep = this;
     for (const name of ['close', 'reset']) {
       const original = handle[name];
       if (typeof original !== 'function') continue;
       handle[name] = function closeAfterRevoking(...args) {
-        revokeDescriptor(hdr);
+        ep.revokeDescriptor();
         return original.apply(this, args);
       };
     }
-    Atomics.store(hdr, H_FD, fd + 1);
+    this.hub.published.add(this);
+    Atomics.store(this.hdr, H_FD, fd + 1);
+  }
+
+  // The guest holds the lease only for one non-blocking write, so this wait
+  // is a few microseconds at most.
+  revokeDescriptor() {
+    if (!this.hub.published.delete(this)) return;
+    const hdr = this.hdr;
+    while (Atomics.compareExchange(hdr, H_FD_LEASE, 0, 2) === 1) {
+      // the guest is inside its write
+    }
+    Atomics.store(hdr, H_FD, 0);
   }
 
   _recordAddresses(sock, target) {
@@ -213,6 +279,10 @@ export class StreamEndpoint extends Endpoint {
     } else if (this.family === AF_UNIX) {
       this.setPeer({ family: AF_UNIX, path: '' });
     }
+  }
+
+  fail(errno) {
+    this._fail(errno);
   }
 
   // A failed connect or a broken connection: the error is reported once,
@@ -234,10 +304,14 @@ export class StreamEndpoint extends Endpoint {
     this.hub.event();
   }
 
+  // What the ring has no room for waits here; Node goes on reading until
+  // HOLD_MAX is held, so the kernel keeps delivering while the guest
+  // catches up instead of both sides taking turns to wake each other.
   _hold(rest) {
     this.pendingRx.push(rest);
-    this.sock.pause();
+    this.pendingBytes += rest.length;
     this.setFlags(F_RX_PAUSED);
+    if (this.pendingBytes >= HOLD_MAX) this.sock.pause();
   }
 
   _peerFinished() {
@@ -249,7 +323,7 @@ export class StreamEndpoint extends Endpoint {
   /** The guest consumed data or queued some: move what can move. */
   kick() {
     if (this.pendingRx.length) this._refillRx();
-    if (this.overflow.length) this._refillAcceptQueue();
+    if (this.waiting.length) this._fillAcceptQueue();
     this.flush();
   }
 
@@ -257,16 +331,18 @@ export class StreamEndpoint extends Endpoint {
     while (this.pendingRx.length) {
       const buf = this.pendingRx[0];
       const n = streamWrite(this.rx, this.hdr, H_RX_HEAD, H_RX_TAIL, buf);
+      this.pendingBytes -= n;
       if (n < buf.length) {
         this.pendingRx[0] = buf.subarray(n);
         break;
       }
       this.pendingRx.shift();
     }
+    const reading = this.sock && !this.sock.destroyed && !this.eofPending && !this.closedByGuest;
+    if (reading && this.pendingBytes < HOLD_MAX) this.sock.resume();
     if (!this.pendingRx.length) {
       this.clearFlags(F_RX_PAUSED);
       if (this.eofPending) this.setFlags(F_RX_EOF);
-      else if (this.sock && !this.sock.destroyed) this.sock.resume();
     }
     this.hub.event();
   }
@@ -287,8 +363,9 @@ export class StreamEndpoint extends Endpoint {
       const n = Math.min(used, cap - at);
       const done = (taken + n) | 0;
       this.txTaken = done >>> 0;
+      // this.hdr, not hdr: the socket may be released by the time it runs.
       const written = () => {
-        Atomics.store(hdr, H_TX_TAIL, done);
+        Atomics.store(this.hdr, H_TX_TAIL, done);
         this.hub.event();
       };
       const chunk = Buffer.from(tx.buffer, tx.byteOffset + at, n);
@@ -315,15 +392,16 @@ export class StreamEndpoint extends Endpoint {
   }
 
   close(reset) {
-    if (this.server) {
-      this.server.close();
-      this.server.removeAllListeners('connection');
-      this.server.on('connection', (s) => s.resetAndDestroy());
-      this.server = null;
-      this._resetUnclaimed();
-    }
+    if (this.closedByGuest) return;
+    this.closedByGuest = true;
+    this.hub.unregister(this);
+    if (this.listener) this.listener.accepted.delete(this);
+    if (this.server) this._stopListening();
+    const linger = this.options.linger;
+    // SO_LINGER with a zero time: close(2) resets.
+    if (linger && linger.on && linger.seconds === 0) reset = true;
     const sock = this.sock;
-    if (sock) {
+    if (sock && !this.sockClosed) {
       sock.removeAllListeners('data');
       if (reset || this.pendingRx.length) sock.resetAndDestroy();
       else if (sock.connecting || (this._txEmpty() && sock.writableLength === 0)) {
@@ -331,30 +409,63 @@ export class StreamEndpoint extends Endpoint {
         // does what close(2) does (FIN, or a reset for unread data or for
         // data that arrives later).
         sock.destroy();
-      } else {
-        this.endAfterFlush = true;
-        // As a kernel does for a closed socket: data that still arrives
-        // draws a reset (so the peer's writes fail), the peer's FIN ends it.
-        sock.on('data', () => sock.resetAndDestroy());
-        sock.on('end', () => sock.destroy());
-        sock.resume();
-        this.flush();
-        // A peer that never closes must not keep the socket forever.
-        sock.setTimeout(30_000, () => sock.destroy());
-      }
-    }
-    this.hub.unregister(this);
+      } else this._linger(sock, linger && linger.on ? linger.seconds * 1000 : DEFAULT_LINGER_MS);
+      // The slot goes back when Node's socket has closed ('close').
+    } else this.release();
   }
 
-  // Connections accepted by Node that the guest never took are reset, as the
-  // kernel resets the queue of a listener that closes.
-  _resetUnclaimed() {
-    for (const ep of this.hub.endpointsOf(this)) {
-      if (!ep.hasFlags(F_CLAIMED)) {
-        ep.sock.resetAndDestroy();
-        this.hub.unregister(ep);
-        this.hub.notice({ t: 'forget', id: ep.id });
-      }
+  /** A closed socket still holding unread bytes (close(2) resets it). */
+  hasUnread() {
+    return this.pendingRx.length > 0 ||
+      Atomics.load(this.hdr, H_RX_HEAD) !== Atomics.load(this.hdr, H_RX_TAIL);
+  }
+
+  // Bytes send() took are delivered after close, as a kernel delivers them:
+  // the ring drains into the kernel, then FIN. The host's exit waits for
+  // every lingering socket to be handed over (hub.lingering), for `ms` at
+  // most; then the socket is closed with whatever the kernel has.
+  _linger(sock, ms) {
+    this.endAfterFlush = true;
+    const lingering = this.hub.lingering;
+    lingering.add(this);
+    const handedOver = () => {
+      clearTimeout(timer);
+      if (lingering.delete(this)) this.hub.lingerDone();
+    };
+    const timer = setTimeout(() => {
+      handedOver();
+      sock.destroy();
+    }, ms);
+    sock.once('finish', handedOver);
+    sock.once('close', handedOver);
+    // As a kernel does for a closed socket: data that still arrives draws
+    // a reset (so the peer's writes fail), the peer's FIN ends it.
+    sock.on('data', () => sock.resetAndDestroy());
+    sock.on('end', () => sock.destroy());
+    sock.resume();
+    this.flush();
+    // A peer that never closes must not keep the socket forever.
+    sock.setTimeout(CLOSED_IDLE_MS, () => sock.destroy());
+  }
+
+  // Stops accepting: the listening descriptor closes, connections Node
+  // accepted that the guest never took are reset (as the kernel resets the
+  // queue of a listener that closes), and lent slots go back.
+  _stopListening() {
+    const server = this.server;
+    this.server = null;
+    server.close();
+    server.removeAllListeners('connection');
+    server.on('connection', (s) => s.resetAndDestroy());
+    this.clearFlags(F_LISTENING);
+    for (const sock of this.waiting.splice(0)) sock.resetAndDestroy();
+    for (const ep of this.accepted) {
+      if (!ep.hasFlags(F_CLAIMED)) ep.close(true);
+    }
+    this.accepted.clear();
+    for (let id = this._takeSpare(); id !== 0; id = this._takeSpare()) {
+      const views = this.hub.pool.views(id);
+      if (views !== null) Atomics.and(views.hdr, H_OWNERS, ~OWNER_WORKER);
     }
   }
 
@@ -366,7 +477,8 @@ export class StreamEndpoint extends Endpoint {
       this.options[name] = name === 'keepAlive' ? !!value : value;
       if (this.sock) applyKeepAlive(this.sock, this.options);
     } else if (name === 'v6Only') this.options.v6Only = !!value;
-    else this.options[name] = value; // recorded (linger: read by close)
+    else if (name === 'linger') this.options.linger = lingerValue(value);
+    else this.options[name] = value; // recorded
   }
 
   get localAddr() {
@@ -374,11 +486,11 @@ export class StreamEndpoint extends Endpoint {
   }
 }
 
-// The guest holds the lease only for one non-blocking write, so this wait is
-// a few microseconds at most.
-function revokeDescriptor(hdr) {
-  while (Atomics.compareExchange(hdr, H_FD_LEASE, 0, 2) === 1) {
-    // the guest is inside its write
-  }
-  Atomics.store(hdr, H_FD, 0);
+// SO_LINGER as { on, seconds } (the hook the option's plumbing sets), or null.
+function lingerValue(value) {
+  if (!value || typeof value !== 'object') return null;
+  // The guest's option record says `secs`.
+  const given = value.seconds ?? value.secs;
+  const seconds = Number.isInteger(given) && given >= 0 ? given : 0;
+  return { on: !!value.on, seconds: Math.min(seconds, 3600) };
 }

@@ -90,8 +90,10 @@
 #define SO_SNDTIMEO 21
 #endif
 
+/* glibc's (2.35 on) and Linux's net.core.somaxconn (5.4 on): programs that
+ * pass SOMAXCONN get the queue they get natively. */
 #ifndef SOMAXCONN
-#define SOMAXCONN 128
+#define SOMAXCONN 4096
 #endif
 
 /* Send/receive flags. MSG_NOSIGNAL is accepted and means nothing (there are
