@@ -11,6 +11,8 @@
 #   ./build.sh windows                Windows (mingw-w64): DLL, import and static library, suite .exe
 #   ./build.sh fuzz-c [SECONDS]       libFuzzer on the C parsers, SECONDS each (default 600)
 #   ./build.sh bench                  the benchmarks: table in the terminal, JSON in build/bench
+#   ./build.sh fuzz [FUZZ_SECONDS=600] the fuzzers, long (a short run is part of test)
+#   ./build.sh load                   the load and fault tests, long (the short ones are part of test)
 #   ./build.sh install PREFIX=/usr/local [DESTDIR=...]
 #   ./build.sh clean
 #
@@ -62,7 +64,7 @@ for part in scripts/*.sh; do
 done
 
 usage() {
-  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -76,6 +78,7 @@ case ${1:-} in
   bench) cmd_bench ;;
   fuzz-c) cmd_fuzz_c "${2:-600}" ;;
   load) cmd_load ;;
+  fuzz) cmd_fuzz ;;
   install) cmd_install ;;
   clean) rm -rf "$BUILD" wasm/*.wasm wasm/lib wasm/include ;;
   *) usage ;;

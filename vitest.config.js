@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/js/**/*.test.js'],
+    setupFiles: ['test/js/host-debug-setup.js'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

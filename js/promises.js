@@ -108,6 +108,9 @@ async function retry(s, sock, write, signal, attempt, again = EAGAIN) {
     // The instance is gone (closeHost): no event will come.
     if (readiness.closed) return ENETDOWN;
     if ((await readiness.wait([sock], write, Infinity, signal)) === CLOSED) return EBADF;
+    // Woken because the instance is going away: its sockets are being
+    // closed under the call, which must not read that as data or EOF.
+    if (readiness.closed) return ENETDOWN;
   }
 }
 

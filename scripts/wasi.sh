@@ -100,6 +100,7 @@ build_wasi_programs() {
   # shellcheck disable=SC2086
   "${WASI_CC[@]}" -std=c11 -O2 $WARNINGS -mexec-model=reactor \
     test/js/guests/hostile.c -o "$WASI_OUT/hostile.wasm"
+  build_fuzz_guest
   # The native demo's very source, for the host to run under Node.
   # shellcheck disable=SC2086
   "${WASI_CC[@]}" -std=c99 -D_GNU_SOURCE -O2 $WARNINGS "${user[@]}" \
@@ -115,5 +116,5 @@ build_wasi() {
   link_wasi_reactor
   build_wasi_programs
   say "build.sh: wasm/nativesockets.wasm ($(wc -c < wasm/nativesockets.wasm) bytes), wasm/lib, wasm/include"
-  say "build.sh: build/wasi/{test-c,posix-echo,netprobe,hostile,demo}.wasm"
+  say "build.sh: build/wasi/{test-c,posix-echo,netprobe,hostile,fuzz,demo}.wasm"
 }

@@ -242,14 +242,25 @@ export class WorkerChannel {
   takeKicks() {
     this.drain();
     const ctrl = this.ctrl;
-    if (Atomics.exchange(ctrl, C_KICK_OVERFLOW, 0) !== 0) this.handlers.kickAll();
+    if (Atomics.exchange(ctrl, C_KICK_OVERFLOW, 0) !== 0) this._survive(() => this.handlers.kickAll(), 'kicks of every socket');
     let tail = Atomics.load(ctrl, C_KICK_TAIL);
     const head = Atomics.load(ctrl, C_KICK_HEAD);
     while (tail !== head) {
       const id = Atomics.load(ctrl, KICK_BASE + ((tail >>> 0) % KICK_CAP));
       tail = (tail + 1) | 0;
       Atomics.store(ctrl, C_KICK_TAIL, tail);
-      this.handlers.kick(id);
+      this._survive(() => this.handlers.kick(id), `kick of socket ${id}`);
+    }
+  }
+
+  // One socket's failure must not end the doorbell loop: the worker
+  // swallows uncaught exceptions, so a rejected loop would stop silently and
+  // every later kick would wait forever (the guest fuzzer's lost datagrams).
+  _survive(fn, what) {
+    try {
+      fn();
+    } catch (err) {
+      if (process.env.NATIVESOCKETS_DEBUG) console.error(`nativesockets worker: ${what} failed:`, err);
     }
   }
 

@@ -4,8 +4,19 @@
 
 export class GuestFault extends Error {}
 
-// An argument the guest may not pass (a string over the ABI's limit).
+// An argument the guest may not pass (a string over the ABI's limit, an
+// iovec count over IOV_MAX): EINVAL.
 export class GuestInvalid extends Error {}
+
+// POSIX's limit on a scatter/gather list (Linux's IOV_MAX): more is EINVAL.
+export const IOV_MAX = 1024;
+
+// A length as the guest meant it: an i32 argument is unsigned (-1 is
+// 2^32 - 1), and a table's size (count × entry size, up to 2^40) is kept
+// whole, never wrapped back into memory by a 32-bit conversion.
+function unsigned(len) {
+  return len < 0 ? len >>> 0 : len;
+}
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -23,7 +34,7 @@ export class GuestMemory {
   bytes(ptr, len) {
     const buf = this.memory.buffer;
     ptr >>>= 0;
-    len >>>= 0;
+    len = unsigned(len);
     if (ptr + len > buf.byteLength) throw new GuestFault();
     return new Uint8Array(buf, ptr, len);
   }
@@ -31,7 +42,7 @@ export class GuestMemory {
   view(ptr, len) {
     const buf = this.memory.buffer;
     ptr >>>= 0;
-    len >>>= 0;
+    len = unsigned(len);
     if (ptr + len > buf.byteLength) throw new GuestFault();
     return new DataView(buf, ptr, len);
   }
@@ -64,16 +75,23 @@ export class GuestMemory {
   // Writes `text` and a NUL; false if it does not fit in `cap` bytes.
   putCString(ptr, cap, text) {
     const encoded = encoder.encode(text);
-    if (encoded.length + 1 > cap) return false;
+    if (encoded.length + 1 > cap >>> 0) return false;
     const out = this.bytes(ptr, encoded.length + 1);
     out.set(encoded);
     out[encoded.length] = 0;
     return true;
   }
 
-  // The scatter/gather list of fd_read/fd_write/sock_*: [{ptr, len}].
+  /** Throws GuestFault unless [ptr, ptr + len) lies inside memory. */
+  check(ptr, len) {
+    if ((ptr >>> 0) + unsigned(len) > this.memory.buffer.byteLength) throw new GuestFault();
+  }
+
+  // The scatter/gather list of fd_read/fd_write/sock_*: [{ptr, len}]. The
+  // count is unsigned: 0x80000000 is over IOV_MAX, not negative.
   iovecs(iovsPtr, count) {
-    if (count > 1024) throw new GuestFault();
+    count >>>= 0;
+    if (count > IOV_MAX) throw new GuestInvalid();
     const table = this.view(iovsPtr, count * 8);
     const list = [];
     for (let i = 0; i < count; i++) {

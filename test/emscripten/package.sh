@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The npm package used the way emscripten/README.md tells an Emscripten user:
-# installed into a fresh folder, a program built with exactly the README's
+# The npm package used the way docs/emscripten.md tells an Emscripten user:
+# installed into a fresh folder, a program built with exactly its
 # emcc command line and run with node, the host found as
 # `nativesockets/emscripten`. Needs emcc, ./build.sh emscripten and
 # ./build.sh wasi done. Prints "ok/FAIL <check>" lines, then

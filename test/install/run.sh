@@ -5,6 +5,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 CC=${CC:-gcc}
+# No `grep -q` after a pipe: it stops reading at the first match, and the
+# writer's SIGPIPE then fails the pipeline under pipefail, now and then.
 # shellcheck source=test/lib.sh
 . test/lib.sh
 prefix=$work/prefix
@@ -25,20 +27,20 @@ check "cc app.c \$(pkg-config --cflags --libs nativesockets)" build_shared
 check "the shared build runs" env LD_LIBRARY_PATH="$prefix/lib" "$work/demo-shared"
 links_installed_so() {
   LD_LIBRARY_PATH="$prefix/lib" ldd "$work/demo-shared" |
-    grep -q "libnativesockets.so.${version%%.*} => $prefix/lib/"
+    grep "libnativesockets.so.${version%%.*} => $prefix/lib/" >/dev/null
 }
 check "it links the installed libnativesockets.so.${version%%.*}" links_installed_so
 
 build_static() {
   $CC examples/demo.c $(pkg-config --cflags nativesockets) \
     "$(pkg-config --variable=libdir nativesockets)/libnativesockets.a" -o "$work/demo-static" &&
-    ! ldd "$work/demo-static" | grep -q libnativesockets
+    ! ldd "$work/demo-static" | grep libnativesockets >/dev/null
 }
 check "the static library links on its own" build_static
 check "the static build runs" "$work/demo-static"
 
 so=$prefix/lib/libnativesockets.so.$version
-soname_is_major() { objdump -p "$so" | grep -q "SONAME *libnativesockets.so.${version%%.*}$"; }
+soname_is_major() { objdump -p "$so" | grep "SONAME *libnativesockets.so.${version%%.*}$" >/dev/null; }
 check "soname is libnativesockets.so.${version%%.*}" soname_is_major
 
 only_ns_exported() {
@@ -51,7 +53,7 @@ check "only ns_* symbols are exported" only_ns_exported
 every_declared_function_exported() {
   local missing=0 fn
   for fn in $(grep -oE '\bns_[a-z0-9_]+\(' csrc/include/nativesockets.h | tr -d '(' | sort -u); do
-    nm -D --defined-only "$so" | awk '{print $3}' | sed 's/@.*//' | grep -qx "${fn}" || { echo "missing: $fn"; missing=1; }
+    nm -D --defined-only "$so" | awk '{print $3}' | sed 's/@.*//' | grep -x "${fn}" >/dev/null || { echo "missing: $fn"; missing=1; }
   done
   return $missing
 }

@@ -100,9 +100,16 @@ describe('wrong types', () => {
   it('NUL bytes inside strings are a TypeError, not a silently shorter name', () => {
     expect(thrown(() => ns.getServByName('http\0evil', 'tcp'))).toBeInstanceOf(TypeError);
     expect(thrown(() => ns.getAddrInfo('localhost\0.invalid'))).toBeInstanceOf(TypeError);
+    expect(thrown(() => ns.getHostByName('localhost\0.attacker.example'))).toBeInstanceOf(TypeError);
+    expect(thrown(() => ns.getProtoByName('tcp\0'))).toBeInstanceOf(TypeError);
+    expect(thrown(() => ns.getServByPort(80, 'tcp\0x'))).toBeInstanceOf(TypeError);
     const s = sock();
     expect(thrown(() => ns.bindAddr(s, { path: '/tmp/a\0b' }))).toBeInstanceOf(TypeError);
+    expect(thrown(() => ns.connect(s, 'localhost\0.attacker.example', 80))).toBeInstanceOf(TypeError);
     ns.close(s);
+    const u = ns.createNativeSocket(ns.AF_UNIX, SOCK_STREAM);
+    expect(thrown(() => ns.connect(u, { path: '/tmp/a\0b' }))).toBeInstanceOf(TypeError);
+    ns.close(u);
   });
 
   it('an IP address for a unix socket and an empty path are TypeErrors', () => {

@@ -10,6 +10,7 @@ import { posixImports } from './posix.js';
 export const MODULE = 'nativesockets_v1';
 const MAX_STRING = 1024;
 const RECORD_SIZE = 8 + ADDR_SIZE;
+const AI_CANONNAME = 2;
 
 export function extensionImports({ memory, fds, sockets, resolver, databases }) {
   const socketOf = (fd) => {
@@ -31,16 +32,24 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
   };
 
   const text = (ptr, len) => {
-    if (len > MAX_STRING) throw new GuestInvalid();
+    if ((len >>> 0) > MAX_STRING) throw new GuestInvalid();
     return memory.string(ptr, len);
   };
 
+  // A database key: a NUL inside would name something no C string can.
+  const key = (ptr, len) => {
+    const s = text(ptr, len);
+    if (s.includes('\0')) throw new GuestInvalid();
+    return s;
+  };
+
   // NUL-separated strings after a u32, as service_by_* and protocol_by_name answer.
+  // The caller has checked the whole output region.
   const writeEntry = (out, outLen, number, strings) => {
     const encoder = new TextEncoder();
     const parts = [...strings, ''].map((s) => encoder.encode(s));
     const size = 4 + parts.reduce((n, p) => n + p.length + 1, 0);
-    if (size > outLen) return E.RANGE;
+    if (size > (outLen >>> 0)) return E.RANGE;
     const bytes = memory.bytes(out, size);
     new DataView(bytes.buffer, bytes.byteOffset, 4).setUint32(0, number, true);
     let at = 4;
@@ -144,24 +153,32 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
     },
 
     host_name(buf, len) {
+      memory.check(buf, len);
       return memory.putCString(buf, len, os.hostname()) ? 0 : E.NAMETOOLONG;
     },
 
     service_by_name(name, nameLen, proto, protoLen, out, outLen) {
-      const entry = databases.serviceByName(text(name, nameLen), protoLen ? text(proto, protoLen) : null);
+      const wanted = key(name, nameLen);
+      const protocol = protoLen ? key(proto, protoLen) : null;
+      memory.check(out, outLen);
+      const entry = databases.serviceByName(wanted, protocol);
       if (!entry) return E.NOENT;
       return writeEntry(out, outLen, entry.port, [entry.name, entry.proto, ...entry.aliases]);
     },
 
     service_by_port(port, proto, protoLen, out, outLen) {
       if (port < 0 || port > 65535) return E.INVAL;
-      const entry = databases.serviceByPort(port, protoLen ? text(proto, protoLen) : null);
+      const protocol = protoLen ? key(proto, protoLen) : null;
+      memory.check(out, outLen);
+      const entry = databases.serviceByPort(port, protocol);
       if (!entry) return E.NOENT;
       return writeEntry(out, outLen, entry.port, [entry.name, entry.proto, ...entry.aliases]);
     },
 
     protocol_by_name(name, nameLen, out, outLen) {
-      const entry = databases.protocolByName(text(name, nameLen));
+      const wanted = key(name, nameLen);
+      memory.check(out, outLen);
+      const entry = databases.protocolByName(wanted);
       if (!entry) return E.NOENT;
       return writeEntry(out, outLen, entry.number, [entry.name, ...entry.aliases]);
     },
@@ -169,17 +186,23 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
 
   // Resolver calls answer a positive EAI code or a negative errno.
   const resolverCalls = {
+    // Every region (the whole record table, the whole canonical-name
+    // buffer) is checked before the lookup, so a bad one writes nothing.
     resolve(node, nodeLen, service, serviceLen, hintsPtr, out, outCount, countOut, canon, canonLen) {
+      outCount >>>= 0;
       const hints = memory.view(hintsPtr, 16);
       memory.view(countOut, 4);
+      memory.check(out, outCount * RECORD_SIZE);
+      const flags = hints.getInt32(0, true);
+      if (flags & AI_CANONNAME) memory.check(canon, canonLen);
       const res = resolver.resolve(nodeLen ? text(node, nodeLen) : null, serviceLen ? text(service, serviceLen) : null, {
-        flags: hints.getInt32(0, true), family: hints.getInt32(4, true),
+        flags, family: hints.getInt32(4, true),
         type: hints.getInt32(8, true), protocol: hints.getInt32(12, true),
       });
       if (res.eai) return res.eai;
       const count = Math.min(outCount, res.results.length);
       const area = memory.bytes(out, count * RECORD_SIZE);
-      if (res.canon !== null && !memory.putCString(canon, canonLen, res.canon)) return EAI.OVERFLOW;
+      if (res.canon !== null && !memory.putCString(canon, canonLen >>> 0, res.canon)) return EAI.OVERFLOW;
       const view = new DataView(area.buffer, area.byteOffset, area.byteLength);
       const addrBytes = new Uint8Array(ADDR_SIZE);
       for (let i = 0; i < count; i++) {
@@ -206,7 +229,7 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
   };
 
   return {
-    ...guarded(socketCalls), ...guarded(resolverCalls, (err) => -errnoOf(err)),
+    ...guarded(socketCalls), ...guarded(resolverCalls, (err, name) => -errnoOf(err, name)),
     ...guarded(posixImports({ memory, fds, sockets, databases })),
   };
 }

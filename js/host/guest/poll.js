@@ -2,6 +2,13 @@
 // from shared memory; while nothing is ready the guest sleeps on the event
 // counter until the worker reports a change or the clock subscription's
 // time comes. Descriptors that are not sockets are ready at once.
+//
+// The guest is untrusted: the count is checked and both tables are
+// bounds-checked before anything is read, and a call costs no JS object per
+// subscription. The subscriptions are read straight from guest memory on
+// every scan; only the ready ones are noted (in a scratch array reused
+// across calls) and written out once the scan is over, so an output table
+// that overlaps the input cannot change what is read.
 import { E } from '../errno.js';
 
 const SUBSCRIPTION_SIZE = 48;
@@ -12,96 +19,141 @@ const EVENTTYPE_FD_WRITE = 2;
 const CLOCK_REALTIME = 0;
 const SUBCLOCKFLAGS_ABSTIME = 1;
 const EVENTRWFLAGS_HANGUP = 1;
+const TWO_32 = 4294967296;
+
+/**
+ * The most subscriptions one call may pass: a read and a write for every
+ * descriptor the table can hold, and a clock. More is EINVAL, as Linux
+ * answers poll() with more descriptors than RLIMIT_NOFILE.
+ */
+export const MAX_SUBSCRIPTIONS = 2 * 65536 + 1;
 
 // A private word to sleep on when only the clock is waited for.
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-function nowNs(clockId) {
-  if (clockId === CLOCK_REALTIME) return BigInt(Date.now()) * 1_000_000n;
-  return process.hrtime.bigint();
+// Ready events of the current scan, four words each: subscription index,
+// error, nbytes, flags. Grows to the largest count seen; never per call.
+let ready = new Uint32Array(64);
+
+function readyRoom(count) {
+  if (ready.length < count * 4) ready = new Uint32Array(Math.max(count * 4, ready.length * 2));
 }
 
-function readSubscriptions(memory, inPtr, count) {
-  const view = memory.view(inPtr, count * SUBSCRIPTION_SIZE);
-  const subs = [];
-  for (let i = 0; i < count; i++) {
-    const at = i * SUBSCRIPTION_SIZE;
-    const userdata = view.getBigUint64(at, true);
-    const tag = view.getUint8(at + 8);
+// The clocks an absolute timeout is measured against, read once per call so
+// every scan of the same call computes the same delays.
+function clockReference() {
+  return { realMs: Date.now(), monotonicMs: Number(process.hrtime.bigint()) / 1e6, startMs: performance.now() };
+}
+
+// Milliseconds until clock subscription `at` is due (0 when it already is).
+function clockDelayMs(subs, at, ref) {
+  const ns = subs.getUint32(at + 28, true) * TWO_32 + subs.getUint32(at + 24, true);
+  const ms = ns / 1e6;
+  if (!(subs.getUint16(at + 40, true) & SUBCLOCKFLAGS_ABSTIME)) return ms;
+  const now = subs.getUint32(at + 16, true) === CLOCK_REALTIME ? ref.realMs : ref.monotonicMs;
+  return ms > now ? ms - now : 0;
+}
+
+/**
+ * One pass over the table: EINVAL for an unknown subscription type,
+ * otherwise the earliest clock deadline and whether any descriptor is
+ * waited for.
+ */
+function plan(subs, count, ref) {
+  let earliest = Infinity;
+  let waitsOnFds = false;
+  for (let i = 0, at = 0; i < count; i++, at += SUBSCRIPTION_SIZE) {
+    const tag = subs.getUint8(at + 8);
     if (tag === EVENTTYPE_CLOCK) {
-      const clockId = view.getUint32(at + 16, true);
-      let timeout = view.getBigUint64(at + 24, true);
-      if (view.getUint16(at + 40, true) & SUBCLOCKFLAGS_ABSTIME) {
-        const now = nowNs(clockId);
-        timeout = timeout > now ? timeout - now : 0n;
-      }
-      subs.push({ userdata, tag, timeoutMs: Number(timeout) / 1e6 });
+      const delay = clockDelayMs(subs, at, ref);
+      if (delay < earliest) earliest = delay;
+    } else if (tag === EVENTTYPE_FD_READ || tag === EVENTTYPE_FD_WRITE) {
+      waitsOnFds = true;
     } else {
-      subs.push({ userdata, tag, fd: view.getUint32(at + 16, true) });
+      return { errno: E.INVAL };
     }
   }
-  return subs;
+  return { errno: 0, deadline: ref.startMs + earliest, waitsOnFds };
 }
 
-// The events that are due now, without waiting.
-function dueEvents(subs, fds, sockets) {
-  const events = [];
-  for (const sub of subs) {
-    if (sub.tag === EVENTTYPE_CLOCK) continue;
-    const event = { userdata: sub.userdata, type: sub.tag, error: 0, nbytes: 0, flags: 0 };
-    const entry = fds.get(sub.fd);
+function note(n, index, error, nbytes, flags) {
+  const at = n * 4;
+  ready[at] = index;
+  ready[at + 1] = error;
+  ready[at + 2] = nbytes;
+  ready[at + 3] = flags;
+  return n + 1;
+}
+
+// Notes the descriptor subscriptions that are due now; returns how many.
+function scanDescriptors(subs, count, fds, sockets) {
+  let n = 0;
+  for (let i = 0, at = 0; i < count; i++, at += SUBSCRIPTION_SIZE) {
+    const tag = subs.getUint8(at + 8);
+    if (tag === EVENTTYPE_CLOCK) continue;
+    const entry = fds.get(subs.getUint32(at + 16, true));
     if (entry === undefined) {
-      event.error = E.BADF;
-    } else if (entry.kind === 'socket') {
+      n = note(n, i, E.BADF, 0, 0);
+    } else if (entry.kind !== 'socket') {
+      n = note(n, i, 0, 0, 0);
+    } else {
       const r = sockets.readiness(entry.sock);
-      if (sub.tag === EVENTTYPE_FD_READ ? !r.read : !r.write) continue;
-      event.nbytes = sub.tag === EVENTTYPE_FD_READ ? r.nbytes : 0;
-      if (r.hangup) event.flags = EVENTRWFLAGS_HANGUP;
-    } else if (sub.tag !== EVENTTYPE_FD_READ && sub.tag !== EVENTTYPE_FD_WRITE) {
-      event.error = E.INVAL;
+      if (tag === EVENTTYPE_FD_READ ? !r.read : !r.write) continue;
+      n = note(n, i, 0, tag === EVENTTYPE_FD_READ ? r.nbytes : 0, r.hangup ? EVENTRWFLAGS_HANGUP : 0);
     }
-    events.push(event);
   }
-  return events;
+  return n;
 }
 
-function writeEvents(memory, outPtr, events, neventsOut) {
-  const view = memory.view(outPtr, events.length * EVENT_SIZE);
-  events.forEach((ev, i) => {
-    const at = i * EVENT_SIZE;
-    view.setBigUint64(at, ev.userdata, true);
-    view.setUint16(at + 8, ev.error, true);
-    view.setUint8(at + 10, ev.type);
-    view.setBigUint64(at + 16, BigInt(ev.nbytes), true);
-    view.setUint16(at + 24, ev.flags, true);
-  });
-  memory.setU32(neventsOut, events.length);
+// Notes the clock subscriptions due at `now` (at least the earliest).
+function scanClocks(subs, count, ref, now) {
+  let n = 0;
+  let earliest = -1, earliestDelay = Infinity;
+  for (let i = 0, at = 0; i < count; i++, at += SUBSCRIPTION_SIZE) {
+    if (subs.getUint8(at + 8) !== EVENTTYPE_CLOCK) continue;
+    const delay = clockDelayMs(subs, at, ref);
+    if (ref.startMs + delay <= now + 0.001) n = note(n, i, 0, 0, 0);
+    if (delay < earliestDelay) { earliest = i; earliestDelay = delay; }
+  }
+  return n === 0 && earliest >= 0 ? note(0, earliest, 0, 0, 0) : n;
+}
+
+function writeEvents(subs, events, n, memory, neventsOut) {
+  for (let k = 0; k < n; k++) {
+    const i = ready[k * 4];
+    const from = i * SUBSCRIPTION_SIZE;
+    const at = k * EVENT_SIZE;
+    for (let w = 0; w < EVENT_SIZE; w += 4) events.setUint32(at + w, 0, true);
+    events.setUint32(at, subs.getUint32(from, true), true); // userdata, copied as is
+    events.setUint32(at + 4, subs.getUint32(from + 4, true), true);
+    events.setUint16(at + 8, ready[k * 4 + 1], true);
+    events.setUint8(at + 10, subs.getUint8(from + 8));
+    events.setUint32(at + 16, ready[k * 4 + 2], true);
+    events.setUint16(at + 24, ready[k * 4 + 3], true);
+  }
+  memory.setU32(neventsOut, n);
   return 0;
 }
 
 export function pollOneoff({ memory, fds, sockets }, inPtr, outPtr, count, neventsOut) {
-  if (count === 0) return E.INVAL;
-  const subs = readSubscriptions(memory, inPtr, count);
-  memory.view(outPtr, count * EVENT_SIZE);
+  count >>>= 0;
+  if (count === 0 || count > MAX_SUBSCRIPTIONS) return E.INVAL;
+  const subs = memory.view(inPtr, count * SUBSCRIPTION_SIZE);
+  const events = memory.view(outPtr, count * EVENT_SIZE);
   memory.view(neventsOut, 4);
-  const clocks = subs.filter((s) => s.tag === EVENTTYPE_CLOCK);
-  const waitsOnFds = clocks.length < subs.length;
-  const start = performance.now();
-  const timeoutMs = clocks.length ? Math.min(...clocks.map((c) => c.timeoutMs)) : Infinity;
-  const deadline = start + timeoutMs;
+  const ref = clockReference();
+  const { errno, deadline, waitsOnFds } = plan(subs, count, ref);
+  if (errno) return errno;
+  readyRoom(count);
   const channel = sockets.channel;
   for (;;) {
     const seen = channel.eventSeq();
-    const events = waitsOnFds ? dueEvents(subs, fds, sockets) : [];
-    if (events.length) return writeEvents(memory, outPtr, events, neventsOut);
-    if (performance.now() >= deadline) {
-      const fired = clocks
-        .filter((c) => start + c.timeoutMs <= performance.now() + 0.001)
-        .map((c) => ({ userdata: c.userdata, type: EVENTTYPE_CLOCK, error: 0, nbytes: 0, flags: 0 }));
-      return writeEvents(memory, outPtr, fired.length ? fired : [{ userdata: clocks[0].userdata, type: EVENTTYPE_CLOCK, error: 0, nbytes: 0, flags: 0 }], neventsOut);
-    }
+    const n = waitsOnFds ? scanDescriptors(subs, count, fds, sockets) : 0;
+    if (n) return writeEvents(subs, events, n, memory, neventsOut);
+    const now = performance.now();
+    if (now >= deadline) return writeEvents(subs, events, scanClocks(subs, count, ref, now), memory, neventsOut);
     if (!waitsOnFds) {
-      Atomics.wait(sleeper, 0, 0, deadline - performance.now());
+      Atomics.wait(sleeper, 0, 0, Math.min(deadline - now, 2 ** 31));
       continue;
     }
     channel.waitEvent(seen, deadline);

@@ -5,6 +5,7 @@ import { E } from '../errno.js';
 import { guarded } from './guard.js';
 import { pollOneoff } from './poll.js';
 import { handOverSocket } from './fd-table.js';
+import { IOV_MAX } from '../memory.js';
 
 const FILETYPE_SOCKET_DGRAM = 5;
 const FILETYPE_SOCKET_STREAM = 6;
@@ -25,6 +26,16 @@ const FD_ARGUMENTS = {
   path_link: [0, 4], path_rename: [0, 3], path_symlink: [2],
 };
 
+// node:wasi calls that take a scatter/gather list, and its count's position.
+// node:wasi would allocate for any count (2^29 iovecs is gigabytes), so
+// counts over IOV_MAX are EINVAL here, as readv() answers on Linux.
+const IOVEC_COUNT_ARGUMENT = { fd_read: 2, fd_write: 2, fd_pread: 2, fd_pwrite: 2 };
+
+function tooManyIovecs(name, args) {
+  const at = IOVEC_COUNT_ARGUMENT[name];
+  return at !== undefined && (args[at] >>> 0) > IOV_MAX;
+}
+
 // What a file-only call answers when given a socket.
 function socketAnswer(name) {
   if (name === 'fd_seek' || name === 'fd_tell' || name === 'fd_pread' || name === 'fd_pwrite') return E.SPIPE;
@@ -42,6 +53,7 @@ export function preview1Imports({ wasi, memory, fds, sockets }) {
       continue;
     }
     forwarded[name] = (...args) => {
+      if (tooManyIovecs(name, args)) return E.INVAL;
       for (const at of positions) {
         const entry = fds.get(args[at]);
         if (entry === undefined) return E.BADF;
@@ -65,7 +77,10 @@ export function preview1Imports({ wasi, memory, fds, sockets }) {
     fd_read(fd, iovs, count, nreadOut) {
       const entry = fds.get(fd);
       if (entry === undefined) return E.BADF;
-      if (entry.kind !== 'socket') return wasi.fd_read(entry.real, iovs, count, nreadOut);
+      if (entry.kind !== 'socket') {
+        if ((count >>> 0) > IOV_MAX) return E.INVAL;
+        return wasi.fd_read(entry.real, iovs, count, nreadOut);
+      }
       const dsts = memory.iovecs(iovs, count).map((v) => memory.bytes(v.ptr, v.len));
       memory.view(nreadOut, 4);
       const res = sockets.recv(entry.sock, dsts, false, false);
@@ -77,7 +92,10 @@ export function preview1Imports({ wasi, memory, fds, sockets }) {
     fd_write(fd, iovs, count, nwrittenOut) {
       const entry = fds.get(fd);
       if (entry === undefined) return E.BADF;
-      if (entry.kind !== 'socket') return wasi.fd_write(entry.real, iovs, count, nwrittenOut);
+      if (entry.kind !== 'socket') {
+        if ((count >>> 0) > IOV_MAX) return E.INVAL;
+        return wasi.fd_write(entry.real, iovs, count, nwrittenOut);
+      }
       const srcs = memory.iovecs(iovs, count).map((v) => memory.bytes(v.ptr, v.len));
       memory.view(nwrittenOut, 4);
       const res = sockets.send(entry.sock, srcs, null);
@@ -91,6 +109,12 @@ export function preview1Imports({ wasi, memory, fds, sockets }) {
       if (entry === undefined) return E.BADF;
       fds.remove(fd);
       if (entry.kind === 'socket') return sockets.close(entry.sock);
+      // node:wasi's 0-2 are the embedder's stdio (by default its own
+      // process's), often one descriptor for all three. Closing it would
+      // free the number for the next socket or file the process opens, and
+      // the guest's other stdio, or the host's console, would then write
+      // into that. The guest loses its descriptor; the host keeps its own.
+      if (entry.kind === 'wasi' && entry.real <= 2) return 0;
       return wasi.fd_close(entry.real);
     },
 

@@ -133,6 +133,10 @@ export class Resolver {
     if (family !== AF_UNSPEC && family !== AF_INET && family !== AF_INET6) return { eai: EAI.FAMILY };
     if (![0, STREAM, DGRAM, RAW].includes(type)) return { eai: EAI.SOCKTYPE };
     if (node === null && service === null) return { eai: EAI.NONAME };
+    // "localhost\0.attacker.example" is no name: the system resolver would
+    // read it up to the NUL and answer for "localhost".
+    if (node !== null && node.includes('\0')) return { eai: EAI.NONAME };
+    if (service !== null && service.includes('\0')) return { eai: EAI.SERVICE };
     const kinds = socketKinds(type, protocol);
     if (!kinds.length) return { eai: EAI.SOCKTYPE };
     const ports = this._ports(service, kinds, flags);

@@ -82,12 +82,23 @@ export class DatagramEndpoint extends Endpoint {
   _bindAny(then) {
     if (this.bound) return then(null);
     const sock = this._socket();
-    const onError = (err) => then(err);
-    sock.once('error', onError);
-    sock.bind({ port: 0, address: this.family === AF_INET6 ? '::' : '0.0.0.0' }, () => {
+    const onListening = () => {
       sock.off('error', onError);
       then(null);
-    });
+    };
+    const onError = (err) => {
+      sock.off('listening', onListening);
+      then(err);
+    };
+    sock.once('error', onError);
+    sock.once('listening', onListening);
+    try {
+      sock.bind({ port: 0, address: this.family === AF_INET6 ? '::' : '0.0.0.0' });
+    } catch (err) {
+      // A bind is already under way (the guest's, or an earlier implicit
+      // one): its 'listening' or 'error' answers this caller too.
+      if (err.code !== 'ERR_SOCKET_ALREADY_BOUND') onError(err);
+    }
   }
 
   connect(addr, reply) {

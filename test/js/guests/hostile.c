@@ -155,3 +155,85 @@ EXPORT(accept_blocking) int accept_blocking(int fd) {
   __wasi_fd_t out;
   return __wasi_sock_accept(fd, 0, &out);
 }
+
+/* ---- Raw imports ----------------------------------------------------------
+ * Each import under its own name with every argument an unsigned 32-bit
+ * number, so a test can pass any value at all: counts of 2^31, lengths near
+ * 2^32, tables it built itself in pages it grew past the guest's data. */
+
+#define P1(name) \
+  __attribute__((import_module("wasi_snapshot_preview1"), import_name(#name)))
+typedef uint32_t u32;
+
+P1(poll_oneoff) int p1_poll_oneoff(u32 in, u32 out, u32 count, u32 nevents);
+P1(fd_read) int p1_fd_read(u32 fd, u32 iovs, u32 count, u32 n_out);
+P1(fd_write) int p1_fd_write(u32 fd, u32 iovs, u32 count, u32 n_out);
+P1(fd_pread) int p1_fd_pread(u32 fd, u32 iovs, u32 count, uint64_t offset, u32 n_out);
+P1(fd_pwrite) int p1_fd_pwrite(u32 fd, u32 iovs, u32 count, uint64_t offset, u32 n_out);
+P1(sock_recv) int p1_sock_recv(u32 fd, u32 iovs, u32 count, u32 flags, u32 n_out, u32 flags_out);
+P1(sock_send) int p1_sock_send(u32 fd, u32 iovs, u32 count, u32 flags, u32 n_out);
+P1(sock_accept) int p1_sock_accept(u32 fd, u32 flags, u32 fd_out);
+EXT(socket_open) int raw_socket_open_import(u32 family, u32 type, u32 protocol, u32 flags, u32 fd_out);
+EXT(socket_connect) int raw_socket_connect_import(u32 fd, u32 addr, u32 len);
+EXT(host_name) int raw_host_name_import(u32 buf, u32 len);
+EXT(service_by_port) int raw_service_by_port_import(u32 port, u32 proto, u32 proto_len, u32 out, u32 out_len);
+EXT(protocol_by_name) int raw_protocol_by_name_import(u32 name, u32 name_len, u32 out, u32 out_len);
+
+EXPORT(raw_poll_oneoff) int raw_poll_oneoff(u32 in, u32 out, u32 count, u32 nevents) {
+  return p1_poll_oneoff(in, out, count, nevents);
+}
+EXPORT(raw_fd_read) int raw_fd_read(u32 fd, u32 iovs, u32 count, u32 n_out) {
+  return p1_fd_read(fd, iovs, count, n_out);
+}
+EXPORT(raw_fd_write) int raw_fd_write(u32 fd, u32 iovs, u32 count, u32 n_out) {
+  return p1_fd_write(fd, iovs, count, n_out);
+}
+EXPORT(raw_fd_pread) int raw_fd_pread(u32 fd, u32 iovs, u32 count, u32 n_out) {
+  return p1_fd_pread(fd, iovs, count, 0, n_out);
+}
+EXPORT(raw_fd_pwrite) int raw_fd_pwrite(u32 fd, u32 iovs, u32 count, u32 n_out) {
+  return p1_fd_pwrite(fd, iovs, count, 0, n_out);
+}
+EXPORT(raw_sock_recv) int raw_sock_recv(u32 fd, u32 iovs, u32 count, u32 flags, u32 n_out, u32 flags_out) {
+  return p1_sock_recv(fd, iovs, count, flags, n_out, flags_out);
+}
+EXPORT(raw_sock_send) int raw_sock_send(u32 fd, u32 iovs, u32 count, u32 flags, u32 n_out) {
+  return p1_sock_send(fd, iovs, count, flags, n_out);
+}
+EXPORT(raw_sock_accept) int raw_sock_accept(u32 fd, u32 flags, u32 fd_out) {
+  return p1_sock_accept(fd, flags, fd_out);
+}
+EXPORT(raw_socket_open) int raw_socket_open(u32 family, u32 type, u32 protocol, u32 flags, u32 fd_out) {
+  return raw_socket_open_import(family, type, protocol, flags, fd_out);
+}
+EXPORT(raw_socket_bind) int raw_socket_bind(u32 fd, u32 addr, u32 len) {
+  return ext_socket_bind((int)fd, addr, len);
+}
+EXPORT(raw_socket_connect) int raw_socket_connect(u32 fd, u32 addr, u32 len) {
+  return raw_socket_connect_import(fd, addr, len);
+}
+EXPORT(raw_socket_listen) int raw_socket_listen(u32 fd, u32 backlog) {
+  return ext_socket_listen((int)fd, (int)backlog);
+}
+EXPORT(raw_socket_local_addr) int raw_socket_local_addr(u32 fd, u32 out) {
+  return ext_socket_local_addr((int)fd, out);
+}
+EXPORT(raw_socket_send_to) int raw_socket_send_to(u32 fd, u32 buf, u32 len, u32 flags, u32 addr, u32 sent_out) {
+  return ext_socket_send_to((int)fd, buf, len, (int)flags, addr, sent_out);
+}
+EXPORT(raw_resolve) int raw_resolve(u32 node, u32 node_len, u32 service, u32 service_len, u32 hints,
+                                    u32 out, u32 out_count, u32 count_out, u32 canon, u32 canon_len) {
+  return ext_resolve(node, node_len, service, service_len, hints, out, out_count, count_out, canon, canon_len);
+}
+EXPORT(raw_host_name) int raw_host_name(u32 buf, u32 len) {
+  return raw_host_name_import(buf, len);
+}
+EXPORT(raw_service_by_name) int raw_service_by_name(u32 name, u32 name_len, u32 proto, u32 proto_len, u32 out, u32 out_len) {
+  return ext_service_by_name(name, name_len, proto, proto_len, out, out_len);
+}
+EXPORT(raw_service_by_port) int raw_service_by_port(u32 port, u32 proto, u32 proto_len, u32 out, u32 out_len) {
+  return raw_service_by_port_import(port, proto, proto_len, out, out_len);
+}
+EXPORT(raw_protocol_by_name) int raw_protocol_by_name(u32 name, u32 name_len, u32 out, u32 out_len) {
+  return raw_protocol_by_name_import(name, name_len, out, out_len);
+}
