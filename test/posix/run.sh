@@ -134,6 +134,9 @@ check_driver() {
   log=$("$DRIVER" -Wl,--shared "$d/part_b.c" -o "$OUT/wasi/lib.so" 2>&1)
   if [[ $? -ne 0 && $log == *"no shared libraries"* ]]; then pass "driver: -Wl,--shared refused clearly"
   else fail "driver: -Wl,--shared: $log"; fi
+  log=$("$DRIVER" -pthread "$d/part_b.c" -o "$OUT/wasi/threads.wasm" 2>&1)
+  if [[ $? -ne 0 && $log == *"no threads"* ]]; then pass "driver: -pthread refused clearly"
+  else fail "driver: -pthread: $log"; fi
   if "$DRIVER" --version | grep -q 'nativesockets-cc'; then pass "driver: --version"
   else fail "driver: --version"; fi
   log=$("$DRIVER" -v -c "$d/part_b.c" -o "$OUT/wasi/part_b.o" 2>&1)
