@@ -66,7 +66,7 @@ export const native = Object.freeze({
   IPPROTO_IPV6_LEVEL: 41,
   IPV6_V6ONLY: 26,
   MSG_PEEK: 1,
-  SOMAXCONN: 128,
+  SOMAXCONN: 4096,
   INADDR_ANY: 0,
   SHUT_RD: 1,
   SHUT_WR: 2,
