@@ -3,7 +3,7 @@
 // EIO — never an exception that unwinds through the guest.
 import { GuestFault, GuestInvalid } from '../memory.js';
 import { HostDown } from '../channel.js';
-import { E } from '../errno.js';
+import { E } from '../abi.js';
 
 export function errnoOf(err) {
   if (err instanceof GuestFault) return E.FAULT;

@@ -2,16 +2,10 @@
 // from shared memory; while nothing is ready the guest sleeps on the event
 // counter until the worker reports a change or the clock subscription's
 // time comes. Descriptors that are not sockets are ready at once.
-import { E } from '../errno.js';
-
-const SUBSCRIPTION_SIZE = 48;
-const EVENT_SIZE = 32;
-const EVENTTYPE_CLOCK = 0;
-const EVENTTYPE_FD_READ = 1;
-const EVENTTYPE_FD_WRITE = 2;
-const CLOCK_REALTIME = 0;
-const SUBCLOCKFLAGS_ABSTIME = 1;
-const EVENTRWFLAGS_HANGUP = 1;
+import {
+  CLOCK_REALTIME, E, EVENT_SIZE, EVENTRWFLAGS_HANGUP, EVENTTYPE_CLOCK, EVENTTYPE_FD_READ,
+  EVENTTYPE_FD_WRITE, SUBCLOCKFLAGS_ABSTIME, SUBSCRIPTION_SIZE,
+} from '../abi.js';
 
 // A private word to sleep on when only the clock is waited for.
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
