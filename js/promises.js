@@ -20,7 +20,8 @@ import {
   Frame, boolArg, bytes, check, cstring, dataArg, i32, int32, intoArg, lengthArg, load, onUnload,
   portArg, scratch, socketArg, stringArg, timeoutArg, typeError, view,
 } from './runtime.js';
-import { addressArgs, detailOf, isPlainObject, sockaddrBytes, SOCKADDR_MAX, sockaddrToObject } from './addresses.js';
+import { addressArgs, detailOf, isPlainObject, sockaddrBytes, sockaddrToObject } from './addresses.js';
+import { SOCKADDR_MAX } from './layouts.js';
 import { CLOSED, Readiness, abortErrorOf, selectSockets } from './readiness.js';
 import { Lookups } from './lookups.js';
 
