@@ -18,6 +18,15 @@ export function isPlainObject(v) {
 }
 
 // (addr) or (address, port) → { address, port } | { path }.
+/**
+ * sendTo's two call shapes, (addr, port, flags) with a string address and
+ * ({ address, port } | { path }, flags): { spec, flags }.
+ */
+export function sendToArgs(addr, portOrFlags, maybeFlags) {
+  if (typeof addr === 'string') return { spec: addressArgs(addr, portOrFlags), flags: maybeFlags ?? 0 };
+  return { spec: addressArgs(addr), flags: portOrFlags ?? 0 };
+}
+
 export function addressArgs(a, b, name = 'address') {
   if (isPlainObject(a)) {
     if (a.path !== undefined) return { path: stringArg(`${name}.path`, a.path) };

@@ -18,7 +18,7 @@ import {
   timeoutArg, typeError, u32, uint32, unload, view,
 } from './runtime.js';
 import {
-  addressArgs, detailOf, sockDomain, sockaddrBytes, sockaddrFor, sockaddrToObject,
+  addressArgs, detailOf, sendToArgs, sockDomain, sockaddrBytes, sockaddrFor, sockaddrToObject,
 } from './addresses.js';
 import { ADDRINFO, SOCKADDR_MAX } from './layouts.js';
 import { selectSockets } from './readiness.js';
@@ -366,15 +366,7 @@ export function recvInto(sock, buffer, flags = 0) {
 export function sendTo(sock, data, addr, portOrFlags, maybeFlags) {
   socketArg(sock);
   const u8 = dataArg(data);
-  let spec;
-  let flags;
-  if (typeof addr === 'string') {
-    spec = addressArgs(addr, portOrFlags);
-    flags = maybeFlags ?? 0;
-  } else {
-    spec = addressArgs(addr);
-    flags = portOrFlags ?? 0;
-  }
+  const { spec, flags } = sendToArgs(addr, portOrFlags, maybeFlags);
   int32('flags', flags);
   const s = load();
   const target = sockaddrBytes(s, sock, spec, 'sendto');
