@@ -9,19 +9,7 @@ import * as ns from '../js/index.js';
 import {
   CHUNK, MESSAGE, message, now, runClient, timedCalls, warmThenTime,
 } from './client_common.mjs';
-
-function connectTcp(host, port) {
-  const sock = ns.createNativeSocket(ns.AF_INET, ns.SOCK_STREAM, ns.IPPROTO_TCP);
-  ns.connect(sock, { address: host, port });
-  ns.setSockOptInt(sock, ns.IPPROTO_TCP_LEVEL, ns.TCP_NODELAY, 1);
-  return sock;
-}
-
-function sendAll(sock, data) {
-  for (let off = 0; off < data.length;) {
-    off += ns.send(sock, off === 0 ? data : data.subarray(off));
-  }
-}
+import { connectTcp, sendAll } from './jsapi_common.mjs';
 
 function recvExactly(sock, length) {
   const parts = [];

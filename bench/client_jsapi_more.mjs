@@ -10,21 +10,9 @@ import * as ns from '../js/index.js';
 import {
   CHUNK, MESSAGE, message, now, p99us, phase, runClient, startClock, stopClock,
 } from './client_common.mjs';
+import { connectTcp, sendAll } from './jsapi_common.mjs';
 
 const MANY = 1000; // connections of "many" and "open"
-
-function connectTcp(host, port) {
-  const sock = ns.createNativeSocket(ns.AF_INET, ns.SOCK_STREAM, ns.IPPROTO_TCP);
-  ns.connect(sock, { address: host, port });
-  ns.setSockOptInt(sock, ns.IPPROTO_TCP_LEVEL, ns.TCP_NODELAY, 1);
-  return sock;
-}
-
-function sendAll(sock, data) {
-  for (let off = 0; off < data.length;) {
-    off += ns.send(sock, off === 0 ? data : data.subarray(off));
-  }
-}
 
 // recv calls of CHUNK bytes until `limit` bytes (or the end of the stream
 // when limit is Infinity): the count.

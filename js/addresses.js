@@ -6,20 +6,27 @@ import { isIP } from 'node:net';
 import {
   Frame, bytes, check, cstring, i32, libraryError, onUnload, portArg, scratch, stringArg, typeError, u32, view,
 } from './runtime.js';
+import { ADDRINFO, SOCKADDR, SOCKADDR_MAX } from './layouts.js';
 
 const { AF_UNIX, AF_INET6 } = Domain;
 const { SOCK_STREAM } = SockType;
 const { IPPROTO_TCP } = Protocol;
 
-// Layouts on wasm32 (4-byte pointers and size_t).
-export const AI = { family: 4, socktype: 8, protocol: 12, addrlen: 16, addr: 20, canonname: 24, next: 28 };
-export const SOCKADDR_MAX = 256; // more than any sockaddr of the target (sockaddr_un: 110)
 
 export function isPlainObject(v) {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 }
 
 // (addr) or (address, port) → { address, port } | { path }.
+/**
+ * sendTo's two call shapes, (addr, port, flags) with a string address and
+ * ({ address, port } | { path }, flags): { spec, flags }.
+ */
+export function sendToArgs(addr, portOrFlags, maybeFlags) {
+  if (typeof addr === 'string') return { spec: addressArgs(addr, portOrFlags), flags: maybeFlags ?? 0 };
+  return { spec: addressArgs(addr), flags: portOrFlags ?? 0 };
+}
+
 export function addressArgs(a, b, name = 'address') {
   if (isPlainObject(a)) {
     if (a.path !== undefined) return { path: stringArg(`${name}.path`, a.path) };
@@ -64,7 +71,7 @@ export function sockaddrFor(x, f, sock, spec, syscall, wildcard = false) {
   const ai = u32(x, list);
   f.defer(() => x.ns_free_addr_info(ai));
   if (ai === 0) throw libraryError(ErrorCode.EAI_NONAME, 'getaddrinfo', { detail: spec.address, hostname: spec.address });
-  return { ptr: u32(x, ai + AI.addr), len: u32(x, ai + AI.addrlen) };
+  return { ptr: u32(x, ai + ADDRINFO.addr), len: u32(x, ai + ADDRINFO.addrlen) };
 }
 
 /** The socket's Domain, through guest scratch memory. */
@@ -113,20 +120,22 @@ function nativeInet(x) {
 // An address in guest memory → { family, address, port } | { family, path }.
 export function sockaddrToObject(x, f, ptr, len) {
   if (len < 2) return {};
-  const familyNative = view(x).getUint16(ptr, true);
-  if (familyNative === nativeInet(x) && len >= 8) {
+  const familyNative = view(x).getUint16(ptr + SOCKADDR.family, true);
+  if (familyNative === nativeInet(x) && len >= SOCKADDR.inAddr + 4) {
     // sockaddr_in: the dotted quad is what ns_get_addr_string prints.
     const m = bytes(x);
+    const a = ptr + SOCKADDR.inAddr;
     return {
       family: Domain.AF_INET,
-      address: `${m[ptr + 4]}.${m[ptr + 5]}.${m[ptr + 6]}.${m[ptr + 7]}`,
-      port: (m[ptr + 2] << 8) | m[ptr + 3],
+      address: `${m[a]}.${m[a + 1]}.${m[a + 2]}.${m[a + 3]}`,
+      port: (m[ptr + SOCKADDR.port] << 8) | m[ptr + SOCKADDR.port + 1],
     };
   }
   const domainOut = f.zeroed(4);
   const family = x.ns_to_known_domain(familyNative, domainOut) ? i32(x, domainOut) : familyNative;
   if (family === AF_UNIX) {
-    return { family, path: len > 2 ? cstring(x, ptr + 2, len - 2) : '' };
+    const path = SOCKADDR.sunPath;
+    return { family, path: len > path ? cstring(x, ptr + path, len - path) : '' };
   }
   const text = f.alloc(ADDRSTRLEN);
   if (x.ns_get_addr_string(ptr, text, ADDRSTRLEN) < 0) return { family };
@@ -134,5 +143,5 @@ export function sockaddrToObject(x, f, ptr, len) {
   // ns_get_addr_string prints v4-mapped IPv6 as a dotted quad; keep the family visible.
   if (family === AF_INET6 && !address.includes(':')) address = `::ffff:${address}`;
   const mem = bytes(x);
-  return { family, address, port: (mem[ptr + 2] << 8) | mem[ptr + 3] };
+  return { family, address, port: (mem[ptr + SOCKADDR.port] << 8) | mem[ptr + SOCKADDR.port + 1] };
 }

@@ -18,14 +18,15 @@ import {
   timeoutArg, typeError, u32, uint32, unload, view,
 } from './runtime.js';
 import {
-  AI, SOCKADDR_MAX, addressArgs, detailOf, sockDomain, sockaddrBytes, sockaddrFor, sockaddrToObject,
+  addressArgs, detailOf, sendToArgs, sockDomain, sockaddrBytes, sockaddrFor, sockaddrToObject,
 } from './addresses.js';
+import { ADDRINFO, SOCKADDR_MAX } from './layouts.js';
 import { selectSockets } from './readiness.js';
 
 export { runWasi } from './host/index.js';
 export {
   getServByName, getServByPort, getHostByName, getHostByAddr, getHostname, getProtoByName,
-} from './databases.js';
+} from './netdb.js';
 export { NativeSocketsError, Domain, SockType, Protocol, ErrorCode, osInvalidSocket, MAX_IO };
 
 export const { AF_UNSPEC, AF_UNIX, AF_INET, AF_INET6 } = Domain;
@@ -180,7 +181,7 @@ export function getAddrString(addr) {
         'getaddrinfo', { detail: spec.address, hostname: spec.address });
       const ai = u32(x, list);
       f.defer(() => x.ns_free_addr_info(ai));
-      ptr = u32(x, ai + AI.addr);
+      ptr = u32(x, ai + ADDRINFO.addr);
     }
     const buf = f.alloc(ADDRSTRLEN);
     check(x.ns_get_addr_string(ptr, buf, ADDRSTRLEN), 'getAddrString');
@@ -365,15 +366,7 @@ export function recvInto(sock, buffer, flags = 0) {
 export function sendTo(sock, data, addr, portOrFlags, maybeFlags) {
   socketArg(sock);
   const u8 = dataArg(data);
-  let spec;
-  let flags;
-  if (typeof addr === 'string') {
-    spec = addressArgs(addr, portOrFlags);
-    flags = maybeFlags ?? 0;
-  } else {
-    spec = addressArgs(addr);
-    flags = portOrFlags ?? 0;
-  }
+  const { spec, flags } = sendToArgs(addr, portOrFlags, maybeFlags);
   int32('flags', flags);
   const s = load();
   const target = sockaddrBytes(s, sock, spec, 'sendto');
@@ -523,18 +516,18 @@ export function getAddrInfo(address, port = 0, domain = AF_INET, sockType = SOCK
     const head = u32(x, list);
     f.defer(() => x.ns_free_addr_info(head));
     const out = [];
-    for (let ai = head, guard = 0; ai !== 0 && guard < 1024; ai = u32(x, ai + AI.next), guard++) {
-      const addr = sockaddrToObject(x, f, u32(x, ai + AI.addr), u32(x, ai + AI.addrlen));
-      const nativeType = i32(x, ai + AI.socktype);
-      const nativeProto = i32(x, ai + AI.protocol);
+    for (let ai = head, guard = 0; ai !== 0 && guard < 1024; ai = u32(x, ai + ADDRINFO.next), guard++) {
+      const addr = sockaddrToObject(x, f, u32(x, ai + ADDRINFO.addr), u32(x, ai + ADDRINFO.addrlen));
+      const nativeType = i32(x, ai + ADDRINFO.socktype);
+      const nativeProto = i32(x, ai + ADDRINFO.protocol);
       const entry = {
-        family: addr.family ?? i32(x, ai + AI.family),
+        family: addr.family ?? i32(x, ai + ADDRINFO.family),
         sockType: s.nativeType.get(nativeType) ?? nativeType,
         protocol: s.nativeProtocol.get(nativeProto) ?? nativeProto,
         address: addr.address,
         port: addr.port,
       };
-      const canon = u32(x, ai + AI.canonname);
+      const canon = u32(x, ai + ADDRINFO.canonname);
       if (canon !== 0) entry.canonName = cstring(x, canon);
       out.push(entry);
     }

@@ -20,7 +20,8 @@ import {
   Frame, boolArg, bytes, check, cstring, dataArg, i32, int32, intoArg, lengthArg, load, onUnload,
   portArg, scratch, socketArg, stringArg, timeoutArg, typeError, view,
 } from './runtime.js';
-import { addressArgs, detailOf, isPlainObject, sockaddrBytes, SOCKADDR_MAX, sockaddrToObject } from './addresses.js';
+import { addressArgs, detailOf, isPlainObject, sendToArgs, sockaddrBytes, sockaddrToObject } from './addresses.js';
+import { SOCKADDR_MAX } from './layouts.js';
 import { CLOSED, Readiness, abortErrorOf, selectSockets } from './readiness.js';
 import { Lookups } from './lookups.js';
 
@@ -242,15 +243,7 @@ export async function sendTo(sock, data, addr, ...rest) {
   const [portOrFlags, maybeFlags] = rest;
   socketArg(sock);
   const u8 = dataArg(data);
-  let spec;
-  let flags;
-  if (typeof addr === 'string') {
-    spec = addressArgs(addr, portOrFlags);
-    flags = maybeFlags ?? 0;
-  } else {
-    spec = addressArgs(addr);
-    flags = portOrFlags ?? 0;
-  }
+  const { spec, flags } = sendToArgs(addr, portOrFlags, maybeFlags);
   int32('flags', flags);
   const signal = signalOf(options);
   throwIfAborted(signal);

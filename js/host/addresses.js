@@ -1,14 +1,7 @@
 // The extension ABI's 136-byte address record (wasm/ABI.md) and its JS form:
 // { family: 1|2|3, address, port, flowinfo, scopeId, path }.
 import net from 'node:net';
-
-export const ADDR_SIZE = 136;
-export const AF_UNSPEC = 0;
-export const AF_INET = 1;
-export const AF_INET6 = 2;
-export const AF_UNIX = 3;
-const PATH_OFFSET = 28;
-const PATH_MAX = 108;
+import { ADDR, ADDR_PATH_SIZE, ADDR_SIZE, AF_INET, AF_INET6, AF_UNIX } from './abi.js';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -66,21 +59,21 @@ function ipv6Bytes(text, out) {
 /** Decodes a record from `bytes` (a Uint8Array of at least 136 bytes). */
 export function decodeAddress(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, ADDR_SIZE);
-  const family = view.getUint16(0, true);
-  const port = view.getUint16(2, true);
+  const family = view.getUint16(ADDR.FAMILY, true);
+  const port = view.getUint16(ADDR.PORT, true);
   if (family === AF_INET) {
-    return { family, address: ipv4Text(bytes.subarray(8, 12)), port };
+    return { family, address: ipv4Text(bytes.subarray(ADDR.ADDRESS, ADDR.ADDRESS + 4)), port };
   }
   if (family === AF_INET6) {
     return {
-      family, address: ipv6Text(bytes.subarray(8, 24)), port,
-      flowinfo: view.getUint32(4, true), scopeId: view.getUint32(24, true),
+      family, address: ipv6Text(bytes.subarray(ADDR.ADDRESS, ADDR.ADDRESS + 16)), port,
+      flowinfo: view.getUint32(ADDR.FLOWINFO, true), scopeId: view.getUint32(ADDR.SCOPE_ID, true),
     };
   }
   if (family === AF_UNIX) {
-    const raw = bytes.subarray(PATH_OFFSET, PATH_OFFSET + PATH_MAX);
+    const raw = bytes.subarray(ADDR.PATH, ADDR.PATH + ADDR_PATH_SIZE);
     let end = raw.indexOf(0);
-    if (end < 0) end = PATH_MAX;
+    if (end < 0) end = ADDR_PATH_SIZE;
     return { family, path: decoder.decode(raw.slice(0, end)), port: 0 };
   }
   return { family, port };
@@ -90,16 +83,16 @@ export function decodeAddress(bytes) {
 export function encodeAddress(addr, bytes) {
   bytes.fill(0, 0, ADDR_SIZE);
   const view = new DataView(bytes.buffer, bytes.byteOffset, ADDR_SIZE);
-  view.setUint16(0, addr.family, true);
-  view.setUint16(2, addr.port || 0, true);
-  if (addr.family === AF_INET) ipv4Bytes(addr.address, bytes.subarray(8, 12));
+  view.setUint16(ADDR.FAMILY, addr.family, true);
+  view.setUint16(ADDR.PORT, addr.port || 0, true);
+  if (addr.family === AF_INET) ipv4Bytes(addr.address, bytes.subarray(ADDR.ADDRESS, ADDR.ADDRESS + 4));
   else if (addr.family === AF_INET6) {
-    ipv6Bytes(addr.address, bytes.subarray(8, 24));
-    view.setUint32(4, addr.flowinfo || 0, true);
-    view.setUint32(24, addr.scopeId || 0, true);
+    ipv6Bytes(addr.address, bytes.subarray(ADDR.ADDRESS, ADDR.ADDRESS + 16));
+    view.setUint32(ADDR.FLOWINFO, addr.flowinfo || 0, true);
+    view.setUint32(ADDR.SCOPE_ID, addr.scopeId || 0, true);
   } else if (addr.family === AF_UNIX && addr.path) {
-    const encoded = encoder.encode(addr.path).subarray(0, PATH_MAX - 1);
-    bytes.set(encoded, PATH_OFFSET);
+    const encoded = encoder.encode(addr.path).subarray(0, ADDR_PATH_SIZE - 1);
+    bytes.set(encoded, ADDR.PATH);
   }
 }
 

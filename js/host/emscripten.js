@@ -6,7 +6,7 @@
 // FS. Each socket is a stream in FS.streams, so files and sockets share one
 // numbering, lowest free first, and never one number.
 import { EXTENSION_MODULE, SocketHost } from './index.js';
-import { E } from './errno.js';
+import { E, FDFLAGS_NONBLOCK, LEVEL, SO } from './abi.js';
 
 // Emscripten's libc is musl: Linux's numbers.
 const O_RDWR = 2;
@@ -16,16 +16,13 @@ const F_DUPFD_CLOEXEC = 1030;
 const FIONREAD = 0x541b;
 const FIONBIO = 0x5421;
 const S_IFSOCK = 0o140000;
-const FDFLAGS_NONBLOCK = 4;
 
 // Emscripten's errno values are WASI's but for one the host answers:
 // ENOTSUP (= EOPNOTSUPP) is 138 there, not 58.
-const WASI_ENOTSUP = 58;
 const EMSCRIPTEN_ENOTSUP = 138;
-const OPTION_LEVEL_SOCKET = 1, OPTION_ERROR = 3;
 
 function errnoForEmscripten(errno) {
-  return errno === WASI_ENOTSUP ? EMSCRIPTEN_ENOTSUP : errno;
+  return errno === E.NOTSUP ? EMSCRIPTEN_ENOTSUP : errno;
 }
 
 // The same calls, answering in Emscripten's errno numbers: a socket call's
@@ -47,7 +44,7 @@ function inEmscriptenNumbers(imports, memory) {
   if (getOption) {
     out.socket_get_option = (fd, level, name, valueOut) => {
       const rc = getOption(fd, level, name, valueOut);
-      if (rc === 0 && level === OPTION_LEVEL_SOCKET && name === OPTION_ERROR) {
+      if (rc === 0 && level === LEVEL.SOCKET && name === SO.ERROR) {
         memory.setI32(valueOut, errnoForEmscripten(memory.view(valueOut, 4).getInt32(0, true)));
       }
       return rc;

@@ -9,12 +9,13 @@ import { WASI } from './wasi-module.js';
 import { GuestChannel, HostDown } from './channel.js';
 import { CONTROL_BYTES, C_EVENT } from './layout.js';
 import { GuestMemory } from './memory.js';
-import { Databases } from './databases.js';
+import { Databases } from './etc-files.js';
 import { FdTable } from './guest/fd-table.js';
 import { SocketLayer } from './guest/sockets.js';
 import { Resolver } from './guest/resolver.js';
 import { preview1Imports } from './guest/preview1.js';
-import { extensionImports, MODULE } from './guest/extension.js';
+import { extensionImports } from './guest/extension.js';
+import { AF_UNSPEC, MODULE, OP } from './abi.js';
 import { networkPolicy, socketLimit } from './policy.js';
 
 export { MODULE as EXTENSION_MODULE };
@@ -128,7 +129,9 @@ export class SocketHost {
   // The addresses of a host name a policy rule names (the embedder's rule,
   // so the guest's lookup switch does not apply).
   _hostAddresses(name) {
-    const reply = this.channel.request({ op: 'resolve', node: name, family: 0, v4mapped: false, all: false, addrconfig: false });
+    const reply = this.channel.request({
+      op: OP.RESOLVE, node: name, family: AF_UNSPEC, v4mapped: false, all: false, addrconfig: false,
+    });
     return reply.eai ? [] : reply.addresses;
   }
 
@@ -169,12 +172,12 @@ export class SocketHost {
   /** One request to the worker and its answer, doing nothing: the cost of
    * the blocking round trip that bind, connect and lookups pay. */
   ping() {
-    return this.channel.request({ op: 'ping' });
+    return this.channel.request({ op: OP.PING });
   }
 
   /** Asks the worker something for tests: 'count' or 'exit'. */
   debug(what, extra = {}) {
-    return this.channel.request({ op: 'debug', what, ...extra });
+    return this.channel.request({ op: OP.DEBUG, what, ...extra });
   }
 
   /**
@@ -187,7 +190,7 @@ export class SocketHost {
     if (this.closed) return;
     this.closed = true;
     try {
-      if (!this.channel.dead) await this.channel.requestAsync({ op: 'finish' }, FINISH_BOUND_MS);
+      if (!this.channel.dead) await this.channel.requestAsync({ op: OP.FINISH }, FINISH_BOUND_MS);
     } catch (err) {
       if (!(err instanceof HostDown)) throw err;
     }

@@ -1,6 +1,7 @@
 // Shared-memory layout between the guest's thread and the network worker.
 // One control block for the host, and per socket a slot of the socket pool
 // (pool.js): a header block followed by the receive and send rings.
+import { ADDR_SIZE } from './abi.js';
 
 // Control block (Int32 words).
 export const C_EVENT = 0; // bumped by the worker on any socket state change
@@ -37,8 +38,8 @@ export const H_OWNERS = 11;
 // worker takes one per connection it accepts, so accepting needs no message.
 export const H_SPARE_HEAD = 12; // written by the guest
 export const H_SPARE_TAIL = 13; // written by the worker
-export const LOCAL_ADDR_OFFSET = 64;
-export const PEER_ADDR_OFFSET = 200;
+export const LOCAL_ADDR_OFFSET = 64; // address records (abi.js ADDR)
+export const PEER_ADDR_OFFSET = LOCAL_ADDR_OFFSET + ADDR_SIZE;
 export const ACC_BASE_WORD = 128;
 export const ACC_CAP = 256;
 export const SPARE_BASE_WORD = ACC_BASE_WORD + ACC_CAP;
@@ -76,5 +77,4 @@ export const CHUNK_SLOTS = 16;
 
 // Datagram records: u32 payload length, address record, payload, padding to 4.
 export const DGRAM_WRAP = 0xffffffff; // length marker: skip to the ring's start
-export const DGRAM_HEADER = 4 + 136;
-export const MAX_DATAGRAM = 65507;
+export const DGRAM_HEADER = 4 + ADDR_SIZE;

@@ -15,8 +15,7 @@
 //   PORTS   N, N-M or *               (default: any port)
 import net from 'node:net';
 import path from 'node:path';
-import { E } from './errno.js';
-import { AF_INET, AF_INET6, AF_UNIX } from './addresses.js';
+import { AF_INET, AF_INET6, AF_UNIX, E } from './abi.js';
 
 export const OPERATIONS = Object.freeze(['connect', 'bind', 'send', 'accept']);
 const ALL_OPS = new Set(OPERATIONS);

@@ -2,7 +2,7 @@
 // here, and the warning would land in every CLI's output. Node warns when
 // the module loads, Deno when a WASI object is made: both are quietened.
 import fs from 'node:fs';
-import { E } from './errno.js';
+import { E } from './abi.js';
 
 const emitWarning = process.emitWarning;
 

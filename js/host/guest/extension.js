@@ -1,16 +1,14 @@
 // The nativesockets_v1 imports (wasm/ABI.md): what preview1 has no call for.
 import os from 'node:os';
-import { E, EAI } from '../errno.js';
-import { ADDR_SIZE, decodeAddress, encodeAddress } from '../addresses.js';
+import {
+  ADDR_SIZE, AF_UNSPEC, E, EAI, MAX_STRING, OPEN_NONBLOCK, RESOLVE_FLAG, RESOLVE_RECORD_SIZE,
+} from '../abi.js';
+import { decodeAddress, encodeAddress } from '../addresses.js';
 import { errnoOf, guarded } from './guard.js';
 import { handOverSocket } from './fd-table.js';
 import { GuestInvalid } from '../memory.js';
 import { posixImports } from './posix.js';
 
-export const MODULE = 'nativesockets_v1';
-const MAX_STRING = 1024;
-const RECORD_SIZE = 8 + ADDR_SIZE;
-const AI_CANONNAME = 2;
 
 export function extensionImports({ memory, fds, sockets, resolver, databases }) {
   const socketOf = (fd) => {
@@ -63,9 +61,9 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
 
   const socketCalls = {
     socket_open(family, type, protocol, flags, fdOut) {
-      if (flags & ~1) return E.INVAL;
+      if (flags & ~OPEN_NONBLOCK) return E.INVAL;
       memory.view(fdOut, 4);
-      const res = sockets.create(family, type, protocol, (flags & 1) !== 0);
+      const res = sockets.create(family, type, protocol, (flags & OPEN_NONBLOCK) !== 0);
       if (res.errno) return res.errno;
       return handOverSocket({ fds, sockets, memory }, res.sock, fdOut);
     },
@@ -145,7 +143,7 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
       const res = sockets.recv(sock, [data], (flags & 1) !== 0, (flags & 2) !== 0);
       if (res.errno) return res.errno;
       if (addrOut !== 0) {
-        const from = res.from ?? sockets.peerAddr(sock) ?? { family: 0, port: 0 };
+        const from = res.from ?? sockets.peerAddr(sock) ?? { family: AF_UNSPEC, port: 0 };
         writeAddress(addrOut, from);
       }
       memory.setU32(receivedOut, res.n);
@@ -192,25 +190,25 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
       outCount >>>= 0;
       const hints = memory.view(hintsPtr, 16);
       memory.view(countOut, 4);
-      memory.check(out, outCount * RECORD_SIZE);
+      memory.check(out, outCount * RESOLVE_RECORD_SIZE);
       const flags = hints.getInt32(0, true);
-      if (flags & AI_CANONNAME) memory.check(canon, canonLen);
+      if (flags & RESOLVE_FLAG.CANONNAME) memory.check(canon, canonLen);
       const res = resolver.resolve(nodeLen ? text(node, nodeLen) : null, serviceLen ? text(service, serviceLen) : null, {
         flags, family: hints.getInt32(4, true),
         type: hints.getInt32(8, true), protocol: hints.getInt32(12, true),
       });
       if (res.eai) return res.eai;
       const count = Math.min(outCount, res.results.length);
-      const area = memory.bytes(out, count * RECORD_SIZE);
+      const area = memory.bytes(out, count * RESOLVE_RECORD_SIZE);
       if (res.canon !== null && !memory.putCString(canon, canonLen >>> 0, res.canon)) return EAI.OVERFLOW;
       const view = new DataView(area.buffer, area.byteOffset, area.byteLength);
       const addrBytes = new Uint8Array(ADDR_SIZE);
       for (let i = 0; i < count; i++) {
         const r = res.results[i];
-        view.setInt32(i * RECORD_SIZE, r.type, true);
-        view.setInt32(i * RECORD_SIZE + 4, r.protocol, true);
+        view.setInt32(i * RESOLVE_RECORD_SIZE, r.type, true);
+        view.setInt32(i * RESOLVE_RECORD_SIZE + 4, r.protocol, true);
         encodeAddress(r.addr, addrBytes);
-        area.set(addrBytes, i * RECORD_SIZE + 8);
+        area.set(addrBytes, i * RESOLVE_RECORD_SIZE + 8);
       }
       memory.setU32(countOut, count);
       return 0;

@@ -2,7 +2,7 @@
 // preopens, opened files) and sockets, lowest free number first, as POSIX
 // hands them out. node:wasi keeps its own numbers; this table maps ours.
 
-import { E } from '../errno.js';
+import { E } from '../abi.js';
 
 export const MAX_DESCRIPTORS = 65536;
 

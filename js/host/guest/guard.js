@@ -8,7 +8,7 @@
 // with NATIVESOCKETS_DEBUG=throw it is rethrown into the guest as well.
 import { GuestFault, GuestInvalid } from '../memory.js';
 import { HostDown } from '../channel.js';
-import { E } from '../errno.js';
+import { E } from '../abi.js';
 
 const MAX_RECORDED = 100;
 const recorded = [];

@@ -2,13 +2,11 @@
 // option tables): what each (level, name) is called in a socket's option
 // record, which values Linux accepts and what it answers back, and which
 // ones the worker must hear about to apply them to Node's socket.
-import { E } from '../errno.js';
-import { AF_INET, AF_INET6, AF_UNIX } from '../addresses.js';
+import {
+  AF_INET, AF_INET6, AF_UNIX, E, IPV4, IPV6, LEVEL, SO, SOCK_STREAM, TCP,
+} from '../abi.js';
 import { F_LISTENING } from '../layout.js';
 
-const LEVEL_SOCKET = 1, LEVEL_TCP = 2, LEVEL_IPV6 = 3, LEVEL_IPV4 = 4;
-const OPT_TYPE = 2, OPT_ERROR = 3, OPT_ACCEPTCONN = 11;
-const STREAM = 1;
 
 const flag = (v) => (v ? 1 : 0);
 // An int within [lo, hi], else EINVAL; `-1` may stand for Linux's default.
@@ -22,44 +20,44 @@ const bufferSize = (v) => (v <= 0 ? null : Math.min(v, 0x3fffffff) * 2);
 // level → name → { key, accepts(value) → stored value or null (EINVAL),
 // fits(sock) → whether the socket has this option }.
 const ip = (sock) => sock.family !== AF_UNIX;
-const tcp = (sock) => sock.type === STREAM && sock.family !== AF_UNIX;
+const tcp = (sock) => sock.type === SOCK_STREAM && sock.family !== AF_UNIX;
 const ipv6 = (sock) => sock.family === AF_INET6;
 const any = () => true;
 
 const TABLE = {
-  [LEVEL_SOCKET]: {
-    1: { key: 'reuseAddr', accepts: flag, fits: any },
-    4: { key: 'dontRoute', accepts: flag, fits: any },
-    5: { key: 'broadcast', accepts: flag, fits: any },
-    6: { key: 'sndBuf', accepts: bufferSize, fits: any },
-    7: { key: 'rcvBuf', accepts: bufferSize, fits: any },
-    8: { key: 'keepAlive', accepts: flag, fits: any },
-    9: { key: 'oobInline', accepts: flag, fits: any },
-    10: { key: 'reusePort', accepts: flag, fits: any },
-    12: { key: 'debug', accepts: flag, fits: any },
-    13: { key: 'linger', accepts: (v) => v, fits: any }, // packed: see lingerOf
-    14: { key: 'rcvTimeo', accepts: ranged(0, 0x7fffffff), fits: any },
-    15: { key: 'sndTimeo', accepts: ranged(0, 0x7fffffff), fits: any },
+  [LEVEL.SOCKET]: {
+    [SO.REUSEADDR]: { key: 'reuseAddr', accepts: flag, fits: any },
+    [SO.DONTROUTE]: { key: 'dontRoute', accepts: flag, fits: any },
+    [SO.BROADCAST]: { key: 'broadcast', accepts: flag, fits: any },
+    [SO.SNDBUF]: { key: 'sndBuf', accepts: bufferSize, fits: any },
+    [SO.RCVBUF]: { key: 'rcvBuf', accepts: bufferSize, fits: any },
+    [SO.KEEPALIVE]: { key: 'keepAlive', accepts: flag, fits: any },
+    [SO.OOBINLINE]: { key: 'oobInline', accepts: flag, fits: any },
+    [SO.REUSEPORT]: { key: 'reusePort', accepts: flag, fits: any },
+    [SO.DEBUG]: { key: 'debug', accepts: flag, fits: any },
+    [SO.LINGER]: { key: 'linger', accepts: (v) => v, fits: any }, // packed: see lingerOf
+    [SO.RCVTIMEO]: { key: 'rcvTimeo', accepts: ranged(0, 0x7fffffff), fits: any },
+    [SO.SNDTIMEO]: { key: 'sndTimeo', accepts: ranged(0, 0x7fffffff), fits: any },
   },
-  [LEVEL_TCP]: {
-    1: { key: 'noDelay', accepts: flag, fits: tcp },
-    2: { key: 'keepIdle', accepts: ranged(1, 32767), fits: tcp },
-    3: { key: 'keepIntvl', accepts: ranged(1, 32767), fits: tcp },
-    4: { key: 'keepCnt', accepts: ranged(1, 127), fits: tcp },
-    5: { key: 'fastOpen', accepts: ranged(0, 0x7fffffff), fits: tcp },
+  [LEVEL.TCP]: {
+    [TCP.NODELAY]: { key: 'noDelay', accepts: flag, fits: tcp },
+    [TCP.KEEPIDLE]: { key: 'keepIdle', accepts: ranged(1, 32767), fits: tcp },
+    [TCP.KEEPINTVL]: { key: 'keepIntvl', accepts: ranged(1, 32767), fits: tcp },
+    [TCP.KEEPCNT]: { key: 'keepCnt', accepts: ranged(1, 127), fits: tcp },
+    [TCP.FASTOPEN]: { key: 'fastOpen', accepts: ranged(0, 0x7fffffff), fits: tcp },
   },
-  [LEVEL_IPV6]: {
-    1: { key: 'v6Only', accepts: flag, fits: ipv6 },
-    2: { key: 'unicastHops', accepts: ranged(0, 255, 64), fits: ipv6 },
-    3: { key: 'multicastHops', accepts: ranged(0, 255, 1), fits: ipv6 },
-    4: { key: 'multicastLoop6', accepts: ranged(0, 1), fits: ipv6 },
-    5: { key: 'multicastIf6', accepts: ranged(0, 0x7fffffff), fits: ipv6 },
+  [LEVEL.IPV6]: {
+    [IPV6.V6ONLY]: { key: 'v6Only', accepts: flag, fits: ipv6 },
+    [IPV6.UNICAST_HOPS]: { key: 'unicastHops', accepts: ranged(0, 255, 64), fits: ipv6 },
+    [IPV6.MULTICAST_HOPS]: { key: 'multicastHops', accepts: ranged(0, 255, 1), fits: ipv6 },
+    [IPV6.MULTICAST_LOOP]: { key: 'multicastLoop6', accepts: ranged(0, 1), fits: ipv6 },
+    [IPV6.MULTICAST_IF]: { key: 'multicastIf6', accepts: ranged(0, 0x7fffffff), fits: ipv6 },
   },
-  [LEVEL_IPV4]: {
-    1: { key: 'ttl', accepts: ranged(1, 255, 64), fits: ip },
-    2: { key: 'multicastTtl', accepts: ranged(0, 255, 1), fits: ip },
-    3: { key: 'multicastLoop', accepts: flag, fits: ip },
-    4: { key: 'multicastIf', accepts: (v) => v, fits: ip },
+  [LEVEL.IPV4]: {
+    [IPV4.TTL]: { key: 'ttl', accepts: ranged(1, 255, 64), fits: ip },
+    [IPV4.MULTICAST_TTL]: { key: 'multicastTtl', accepts: ranged(0, 255, 1), fits: ip },
+    [IPV4.MULTICAST_LOOP]: { key: 'multicastLoop', accepts: flag, fits: ip },
+    [IPV4.MULTICAST_IF]: { key: 'multicastIf', accepts: (v) => v, fits: ip },
   },
 };
 
@@ -81,9 +79,9 @@ const STREAM_BUFFERS = { sndBuf: 16384, rcvBuf: 131072 };
 const DATAGRAM_BUFFERS = { sndBuf: 212992, rcvBuf: 212992 };
 
 /** A new socket's option record: Linux's defaults. */
-export function defaultOptions(type = STREAM) {
+export function defaultOptions(type = SOCK_STREAM) {
   return {
-    ...(type === STREAM ? STREAM_BUFFERS : DATAGRAM_BUFFERS),
+    ...(type === SOCK_STREAM ? STREAM_BUFFERS : DATAGRAM_BUFFERS),
     reuseAddr: 0, dontRoute: 0, broadcast: 0,
     keepAlive: 0, oobInline: 0, reusePort: 0, debug: 0, noDelay: 0, v6Only: 0,
     linger: { on: false, secs: 0 }, rcvTimeo: 0, sndTimeo: 0, keepIdle: 7200, keepIntvl: 75, keepCnt: 9, fastOpen: 0,
@@ -103,15 +101,15 @@ function packLinger(linger) {
 
 /** { errno, value } for getsockopt. */
 export function getOption(sock, level, name) {
-  if (level === LEVEL_SOCKET) {
-    if (name === OPT_TYPE) return { errno: 0, value: sock.type };
-    if (name === OPT_ERROR) return { errno: 0, value: sock.takeError() };
-    if (name === OPT_ACCEPTCONN) return { errno: 0, value: (sock.flags() & F_LISTENING) ? 1 : 0 };
+  if (level === LEVEL.SOCKET) {
+    if (name === SO.TYPE) return { errno: 0, value: sock.type };
+    if (name === SO.ERROR) return { errno: 0, value: sock.takeError() };
+    if (name === SO.ACCEPTCONN) return { errno: 0, value: (sock.flags() & F_LISTENING) ? 1 : 0 };
   }
   const option = TABLE[level]?.[name];
   // Linux reads a level the socket has not (TCP on UDP, IPv6 on IPv4) as
   // EOPNOTSUPP, though it sets it as ENOPROTOOPT.
-  if (option && !option.fits(sock)) return { errno: level === LEVEL_SOCKET ? E.NOPROTOOPT : E.NOTSUP };
+  if (option && !option.fits(sock)) return { errno: level === LEVEL.SOCKET ? E.NOPROTOOPT : E.NOTSUP };
   if (!option) return { errno: E.NOPROTOOPT };
   const value = sock.options[option.key];
   return { errno: 0, value: option.key === 'linger' ? packLinger(value) : value };

@@ -9,16 +9,11 @@
 // every scan; only the ready ones are noted (in a scratch array reused
 // across calls) and written out once the scan is over, so an output table
 // that overlaps the input cannot change what is read.
-import { E } from '../errno.js';
+import {
+  CLOCK_REALTIME, E, EVENT_SIZE, EVENTRWFLAGS_HANGUP, EVENTTYPE_CLOCK, EVENTTYPE_FD_READ,
+  EVENTTYPE_FD_WRITE, SUBCLOCKFLAGS_ABSTIME, SUBSCRIPTION_SIZE,
+} from '../abi.js';
 
-const SUBSCRIPTION_SIZE = 48;
-const EVENT_SIZE = 32;
-const EVENTTYPE_CLOCK = 0;
-const EVENTTYPE_FD_READ = 1;
-const EVENTTYPE_FD_WRITE = 2;
-const CLOCK_REALTIME = 0;
-const SUBCLOCKFLAGS_ABSTIME = 1;
-const EVENTRWFLAGS_HANGUP = 1;
 const TWO_32 = 4294967296;
 
 /**

@@ -4,14 +4,10 @@
 // them into the module's imports.
 import fs from 'node:fs';
 import os from 'node:os';
-import { E } from '../errno.js';
-import { ADDR_SIZE, AF_INET, AF_INET6, decodeAddress, encodeAddress } from '../addresses.js';
+import { ADDR_SIZE, AF_INET, AF_INET6, E, IFACE, IFACE_NAME_SIZE, IFACE_SIZE, IFF } from '../abi.js';
+import { decodeAddress, encodeAddress } from '../addresses.js';
 
-const NAME_SIZE = 16;
-export const INTERFACE_SIZE = NAME_SIZE + 8 + 2 * ADDR_SIZE;
-
-// Linux's interface flags.
-const IFF_UP = 0x1, IFF_BROADCAST = 0x2, IFF_LOOPBACK = 0x8, IFF_RUNNING = 0x40, IFF_MULTICAST = 0x1000;
+// The flag bits the ABI passes on from the kernel.
 const IFF_REPORTED = 0xffff;
 
 function sysfs(name, file) {
@@ -28,9 +24,9 @@ function flagsOf(name, internal) {
   if (raw !== null && /^0x[0-9a-f]+$/i.test(raw)) {
     const state = sysfs(name, 'operstate');
     const running = state === 'up' || state === 'unknown';
-    return (parseInt(raw, 16) & IFF_REPORTED) | (running ? IFF_RUNNING : 0);
+    return (parseInt(raw, 16) & IFF_REPORTED) | (running ? IFF.RUNNING : 0);
   }
-  return internal ? IFF_UP | IFF_LOOPBACK | IFF_RUNNING : IFF_UP | IFF_BROADCAST | IFF_RUNNING | IFF_MULTICAST;
+  return internal ? IFF.UP | IFF.LOOPBACK | IFF.RUNNING : IFF.UP | IFF.BROADCAST | IFF.RUNNING | IFF.MULTICAST;
 }
 
 /**
@@ -72,14 +68,14 @@ export function posixImports({ memory, fds, sockets, databases }) {
   };
 
   const writeInterface = (bytes, at, it) => {
-    const name = new TextEncoder().encode(it.name).subarray(0, NAME_SIZE - 1);
-    bytes.fill(0, at, at + INTERFACE_SIZE);
-    bytes.set(name, at);
-    const view = new DataView(bytes.buffer, bytes.byteOffset + at, INTERFACE_SIZE);
-    view.setUint32(NAME_SIZE, it.index, true);
-    view.setUint32(NAME_SIZE + 4, it.flags, true);
-    encodeAddress(it.address, bytes.subarray(at + NAME_SIZE + 8));
-    encodeAddress(it.netmask, bytes.subarray(at + NAME_SIZE + 8 + ADDR_SIZE));
+    const name = new TextEncoder().encode(it.name).subarray(0, IFACE_NAME_SIZE - 1);
+    bytes.fill(0, at, at + IFACE_SIZE);
+    bytes.set(name, at + IFACE.NAME);
+    const view = new DataView(bytes.buffer, bytes.byteOffset + at, IFACE_SIZE);
+    view.setUint32(IFACE.INDEX, it.index, true);
+    view.setUint32(IFACE.FLAGS, it.flags, true);
+    encodeAddress(it.address, bytes.subarray(at + IFACE.ADDRESS));
+    encodeAddress(it.netmask, bytes.subarray(at + IFACE.NETMASK));
   };
 
   return {
@@ -88,10 +84,10 @@ export function posixImports({ memory, fds, sockets, databases }) {
     interfaces(out, outLen, countOut) {
       memory.view(countOut, 4);
       const list = hostInterfaces();
-      const fit = Math.min(list.length, Math.floor((outLen >>> 0) / INTERFACE_SIZE));
-      const area = memory.bytes(out, fit * INTERFACE_SIZE);
-      const staged = new Uint8Array(fit * INTERFACE_SIZE);
-      list.slice(0, fit).forEach((it, i) => writeInterface(staged, i * INTERFACE_SIZE, it));
+      const fit = Math.min(list.length, Math.floor((outLen >>> 0) / IFACE_SIZE));
+      const area = memory.bytes(out, fit * IFACE_SIZE);
+      const staged = new Uint8Array(fit * IFACE_SIZE);
+      list.slice(0, fit).forEach((it, i) => writeInterface(staged, i * IFACE_SIZE, it));
       area.set(staged);
       memory.setU32(countOut, list.length);
       return 0;

@@ -1,18 +1,15 @@
 // The wasi_snapshot_preview1 imports: node:wasi for files, stdio, clocks and
 // the rest; this module for socket descriptors, for the descriptor table
 // both share, and for poll_oneoff over both.
-import { E } from '../errno.js';
+import {
+  E, FDFLAGS_NONBLOCK, FILETYPE_SOCKET_DGRAM, FILETYPE_SOCKET_STREAM, RIFLAGS_PEEK, RIFLAGS_WAITALL,
+  ROFLAGS_DATA_TRUNCATED, SOCK_STREAM,
+} from '../abi.js';
 import { guarded } from './guard.js';
 import { pollOneoff } from './poll.js';
 import { handOverSocket } from './fd-table.js';
 import { IOV_MAX } from '../memory.js';
 
-const FILETYPE_SOCKET_DGRAM = 5;
-const FILETYPE_SOCKET_STREAM = 6;
-const FDFLAGS_NONBLOCK = 4;
-const RIFLAGS_PEEK = 1;
-const RIFLAGS_WAITALL = 2;
-const ROFLAGS_TRUNCATED = 1;
 const ALL_RIGHTS = 0x1fffffffn;
 
 // node:wasi calls whose descriptors sit at these argument positions.
@@ -123,7 +120,7 @@ export function preview1Imports({ wasi, memory, fds, sockets }) {
       if (entry === undefined) return E.BADF;
       if (entry.kind !== 'socket') return wasi.fd_fdstat_get(entry.real, out);
       const view = memory.view(out, 24);
-      view.setUint8(0, entry.sock.type === 1 ? FILETYPE_SOCKET_STREAM : FILETYPE_SOCKET_DGRAM);
+      view.setUint8(0, entry.sock.type === SOCK_STREAM ? FILETYPE_SOCKET_STREAM : FILETYPE_SOCKET_DGRAM);
       view.setUint16(2, entry.sock.nonblock ? FDFLAGS_NONBLOCK : 0, true);
       view.setBigUint64(8, ALL_RIGHTS, true);
       view.setBigUint64(16, ALL_RIGHTS, true);
@@ -169,7 +166,7 @@ export function preview1Imports({ wasi, memory, fds, sockets }) {
       const res = sockets.recv(sock, dsts, (riFlags & RIFLAGS_PEEK) !== 0, (riFlags & RIFLAGS_WAITALL) !== 0);
       if (res.errno) return res.errno;
       memory.setU32(lenOut, res.n);
-      memory.setU16(roFlagsOut, res.truncated ? ROFLAGS_TRUNCATED : 0);
+      memory.setU16(roFlagsOut, res.truncated ? ROFLAGS_DATA_TRUNCATED : 0);
       return 0;
     },
 

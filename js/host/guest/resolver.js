@@ -4,20 +4,20 @@
 // system's own resolver).
 import fs from 'node:fs';
 import net from 'node:net';
-import { EAI } from '../errno.js';
-import { AF_INET, AF_INET6, AF_UNSPEC } from '../addresses.js';
-
-export const AI = { PASSIVE: 1, CANONNAME: 2, NUMERICHOST: 4, V4MAPPED: 8, ALL: 16, ADDRCONFIG: 32, NUMERICSERV: 64 };
-export const NI = { NUMERICHOST: 1, NUMERICSERV: 2, NAMEREQD: 4, DGRAM: 8, NOFQDN: 16 };
-const STREAM = 1, DGRAM = 2, RAW = 3;
+import {
+  AF_INET, AF_INET6, AF_UNSPEC, EAI, IPPROTO_TCP, IPPROTO_UDP, NAME_INFO_FLAG, OP, RESOLVE_FLAG,
+  SOCK_DGRAM, SOCK_RAW, SOCK_STREAM,
+} from '../abi.js';
 
 // The (type, protocol) pairs a lookup yields, as glibc orders them.
 function socketKinds(type, protocol) {
   const all = [
-    { type: STREAM, protocol: 6 }, { type: DGRAM, protocol: 17 }, { type: RAW, protocol: 0 },
+    { type: SOCK_STREAM, protocol: IPPROTO_TCP },
+    { type: SOCK_DGRAM, protocol: IPPROTO_UDP },
+    { type: SOCK_RAW, protocol: 0 },
   ];
   if (type === 0) return protocol === 0 ? all : all.filter((k) => k.protocol === protocol);
-  if (type === RAW) return [{ type: RAW, protocol }];
+  if (type === SOCK_RAW) return [{ type: SOCK_RAW, protocol }];
   const kind = all.find((k) => k.type === type);
   if (protocol !== 0 && protocol !== kind.protocol) return [];
   return [kind];
@@ -70,13 +70,13 @@ export class Resolver {
     if (/^\d+$/.test(service)) {
       const port = Number(service);
       if (port > 65535) return EAI.SERVICE;
-      return kinds.filter((k) => k.type !== RAW).map((k) => ({ ...k, port }));
+      return kinds.filter((k) => k.type !== SOCK_RAW).map((k) => ({ ...k, port }));
     }
-    if (flags & AI.NUMERICSERV) return EAI.NONAME;
+    if (flags & RESOLVE_FLAG.NUMERICSERV) return EAI.NONAME;
     const found = [];
     for (const k of kinds) {
-      if (k.type === RAW) continue;
-      const entry = this.db.serviceByName(service, k.type === STREAM ? 'tcp' : 'udp');
+      if (k.type === SOCK_RAW) continue;
+      const entry = this.db.serviceByName(service, k.type === SOCK_STREAM ? 'tcp' : 'udp');
       if (entry) found.push({ ...k, port: entry.port });
     }
     return found;
@@ -85,7 +85,7 @@ export class Resolver {
   // Addresses for `node`, or an EAI code.
   _addresses(node, family, flags) {
     if (node === null) {
-      const passive = (flags & AI.PASSIVE) !== 0;
+      const passive = (flags & RESOLVE_FLAG.PASSIVE) !== 0;
       const v6 = { family: AF_INET6, address: passive ? '::' : '::1', scopeId: 0 };
       const v4 = { family: AF_INET, address: passive ? '0.0.0.0' : '127.0.0.1', scopeId: 0 };
       if (family === AF_INET) return [v4];
@@ -95,21 +95,21 @@ export class Resolver {
     const literal = parseLiteral(node);
     if (literal) {
       if (family === AF_UNSPEC || family === literal.family) return [literal];
-      if (family === AF_INET6 && (flags & AI.V4MAPPED)) return [mapped(literal)];
+      if (family === AF_INET6 && (flags & RESOLVE_FLAG.V4MAPPED)) return [mapped(literal)];
       return EAI.FAMILY;
     }
-    if (flags & AI.NUMERICHOST) return EAI.NONAME;
+    if (flags & RESOLVE_FLAG.NUMERICHOST) return EAI.NONAME;
     // Name lookups are a permission of their own (wasmtime's
     // allow-ip-name-lookup); address literals need none.
     if (this.policy && !this.policy.lookup) return EAI.FAIL;
-    const key = `${node}|${family}|${flags & (AI.V4MAPPED | AI.ALL | AI.ADDRCONFIG)}`;
+    const key = `${node}|${family}|${flags & (RESOLVE_FLAG.V4MAPPED | RESOLVE_FLAG.ALL | RESOLVE_FLAG.ADDRCONFIG)}`;
     const remembered = this._remembered(key);
     if (remembered !== undefined) return remembered;
     const reply = this.channel.request({
-      op: 'resolve', node,
+      op: OP.RESOLVE, node,
       family: family === AF_INET ? 4 : family === AF_INET6 ? 6 : 0,
-      v4mapped: (flags & AI.V4MAPPED) !== 0, all: (flags & AI.ALL) !== 0,
-      addrconfig: (flags & AI.ADDRCONFIG) !== 0,
+      v4mapped: (flags & RESOLVE_FLAG.V4MAPPED) !== 0, all: (flags & RESOLVE_FLAG.ALL) !== 0,
+      addrconfig: (flags & RESOLVE_FLAG.ADDRCONFIG) !== 0,
     });
     if (reply.eai) return reply.eai;
     const list = [];
@@ -129,9 +129,9 @@ export class Resolver {
   resolve(node, service, hints) {
     const { flags, family, type, protocol } = hints;
     if (flags & ~127) return { eai: EAI.BADFLAGS };
-    if ((flags & AI.CANONNAME) && node === null) return { eai: EAI.BADFLAGS };
+    if ((flags & RESOLVE_FLAG.CANONNAME) && node === null) return { eai: EAI.BADFLAGS };
     if (family !== AF_UNSPEC && family !== AF_INET && family !== AF_INET6) return { eai: EAI.FAMILY };
-    if (![0, STREAM, DGRAM, RAW].includes(type)) return { eai: EAI.SOCKTYPE };
+    if (![0, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW].includes(type)) return { eai: EAI.SOCKTYPE };
     if (node === null && service === null) return { eai: EAI.NONAME };
     // "localhost\0.attacker.example" is no name: the system resolver would
     // read it up to the NUL and answer for "localhost".
@@ -154,7 +154,7 @@ export class Resolver {
       }
     }
     let canon = null;
-    if (flags & AI.CANONNAME) {
+    if (flags & RESOLVE_FLAG.CANONNAME) {
       const version = addresses[0].family === AF_INET6 ? 6 : 4;
       canon = parseLiteral(node) ? node : this.db.canonicalHost(node, version) ?? node;
     }
@@ -170,17 +170,18 @@ export class Resolver {
     let host = numeric;
     // Without the lookup permission the answer is the numeric form.
     const mayLookUp = !this.policy || this.policy.lookup;
-    if (!mayLookUp && !(flags & NI.NUMERICHOST) && (flags & NI.NAMEREQD)) return { eai: EAI.FAIL };
-    if (!(flags & NI.NUMERICHOST) && mayLookUp) {
-      const reply = this.channel.request({ op: 'nameinfo', address: numeric, port: addr.port });
+    const numericHost = (flags & NAME_INFO_FLAG.NUMERICHOST) !== 0;
+    if (!mayLookUp && !numericHost && (flags & NAME_INFO_FLAG.NAMEREQD)) return { eai: EAI.FAIL };
+    if (!numericHost && mayLookUp) {
+      const reply = this.channel.request({ op: OP.NAME_INFO, address: numeric, port: addr.port });
       if (reply.eai === 0 && reply.host) host = reply.host;
       else if (reply.eai !== EAI.NONAME) return { eai: reply.eai };
-      if (host === numeric && (flags & NI.NAMEREQD)) return { eai: EAI.NONAME };
-      if ((flags & NI.NOFQDN) && host !== numeric) host = host.split('.')[0];
+      if (host === numeric && (flags & NAME_INFO_FLAG.NAMEREQD)) return { eai: EAI.NONAME };
+      if ((flags & NAME_INFO_FLAG.NOFQDN) && host !== numeric) host = host.split('.')[0];
     }
     let serv = String(addr.port);
-    if (!(flags & NI.NUMERICSERV)) {
-      const entry = this.db.serviceByPort(addr.port, flags & NI.DGRAM ? 'udp' : 'tcp');
+    if (!(flags & NAME_INFO_FLAG.NUMERICSERV)) {
+      const entry = this.db.serviceByPort(addr.port, flags & NAME_INFO_FLAG.DGRAM ? 'udp' : 'tcp');
       if (entry) serv = entry.name;
     }
     return { eai: 0, host, serv };

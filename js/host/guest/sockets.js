@@ -4,23 +4,24 @@
 // worker where Node must act (bind, listen, connect). Results are WASI errno
 // values; blocking calls wait on the control block's event counter.
 import fs from 'node:fs';
-import { E, errnoFromNode } from '../errno.js';
+import {
+  ADDR_PATH_SIZE, ADDR_SIZE, AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, E, ENDPOINT, IPPROTO_TCP,
+  IPPROTO_UDP, MAX_DATAGRAM, OP, SDFLAGS_RD, SDFLAGS_WR, SOCK_DGRAM as DGRAM, SOCK_STREAM as STREAM,
+} from '../abi.js';
+import { errnoFromNode } from '../errno.js';
 import { HostDown, spinFor } from '../channel.js';
 import { NetworkPolicy } from '../policy.js';
 import { concat, skipBytes } from './buffers.js';
 import * as options from './options.js';
 import { defaultOptions } from './options.js';
 import { interfaceName } from './posix.js';
-import {
-  ADDR_SIZE, AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, anyAddress, decodeAddress,
-  encodeAddress, isValidIp,
-} from '../addresses.js';
+import { anyAddress, decodeAddress, encodeAddress, isValidIp } from '../addresses.js';
 import {
   ACC_BASE_WORD, ACC_CAP, CHUNK_SLOTS, F_ACC_STARVED, F_CLAIMED, F_CONNECTED,
   F_CONNECTING, F_KICKED, F_LISTENING, F_LOCAL, F_PEER, F_RX_EOF, F_RX_PAUSED,
   F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FD, H_FD_LEASE, H_FLAGS,
   H_OWNERS, H_RX_HEAD, H_RX_TAIL, H_SPARE_HEAD, H_SPARE_TAIL, H_TX_HEAD, H_TX_TAIL,
-  LOCAL_ADDR_OFFSET, MAX_DATAGRAM, OWNER_GUEST, OWNER_WORKER, PEER_ADDR_OFFSET,
+  LOCAL_ADDR_OFFSET, OWNER_GUEST, OWNER_WORKER, PEER_ADDR_OFFSET,
   SPARE_BASE_WORD, SPARE_CAP,
 } from '../layout.js';
 import { GuestPool } from '../pool.js';
@@ -33,10 +34,8 @@ import {
 const DIRECT_RETRY_MS = 0.2;
 const DIRECT_RETRY_GAP_MS = 0.01;
 
-export const STREAM = 1;
-export const DGRAM = 2;
-// sun_path holds 108 bytes with the NUL.
-const UNIX_PATH_MAX = 107;
+// sun_path holds the path and its NUL.
+const UNIX_PATH_MAX = ADDR_PATH_SIZE - 1;
 
 // Sockets a guest may hold at once (RLIMIT_NOFILE's usual soft limit); more
 // is EMFILE.
@@ -94,7 +93,7 @@ export class SocketLayer {
     // Room for the open sockets, slots lent to listeners and sockets still
     // sending after close.
     const slots = Math.ceil((2 * maxSockets + SPARE_CAP) / CHUNK_SLOTS) * CHUNK_SLOTS;
-    this.pool = new GuestPool(slots, (number, sab) => this.channel.post({ op: 'chunk', number, sab }));
+    this.pool = new GuestPool(slots, (number, sab) => this.channel.post({ op: OP.CHUNK, number, sab }));
     // The worker's descriptors die with it, and their numbers may soon name
     // other files: no direct write may follow.
     channel.onDead = () => this.pool.revokeDescriptors();
@@ -106,7 +105,7 @@ export class SocketLayer {
     if (this.channel.dead) return { errno: E.NETDOWN };
     if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) return { errno: E.AFNOSUPPORT };
     if (type !== STREAM && type !== DGRAM) return { errno: E.PROTONOSUPPORT };
-    if (protocol !== 0 && protocol !== (type === STREAM ? 6 : 17)) return { errno: E.PROTONOSUPPORT };
+    if (protocol !== 0 && protocol !== (type === STREAM ? IPPROTO_TCP : IPPROTO_UDP)) return { errno: E.PROTONOSUPPORT };
     if (family === AF_UNIX && protocol !== 0) return { errno: E.PROTONOSUPPORT };
     // Node has no unix datagram sockets.
     if (family === AF_UNIX && type === DGRAM) return { errno: E.PROTONOSUPPORT };
@@ -128,7 +127,7 @@ export class SocketLayer {
       return 0;
     }
     this.pool.release(sock.id, OWNER_GUEST);
-    const msg = { op: 'close', id: sock.id, reset };
+    const msg = { op: OP.CLOSE, id: sock.id, reset };
     try {
       // A socket holding an address waits until it is free again; others
       // need no answer.
@@ -183,7 +182,7 @@ export class SocketLayer {
     const { errno, addr } = this._target(sock, guestAddr, 'bind');
     if (errno) return errno;
     this._open(sock);
-    const reply = this.channel.request({ op: 'bind', id: sock.id, addr });
+    const reply = this.channel.request({ op: OP.BIND, id: sock.id, addr });
     if (reply.errno === 0) {
       sock.bound = true;
       if (sock.family === AF_UNIX) sock.guestPath = guestAddr.path;
@@ -204,7 +203,7 @@ export class SocketLayer {
     // As Linux: a negative backlog is the most, and the queue holds one more.
     const wanted = backlog < 0 || backlog > SOMAXCONN ? SOMAXCONN : backlog;
     this._open(sock);
-    const reply = this.channel.request({ op: 'listen', id: sock.id, backlog: wanted });
+    const reply = this.channel.request({ op: OP.LISTEN, id: sock.id, backlog: wanted });
     if (reply.errno === 0) {
       sock.bound = true;
       sock.backlog = wanted + 1;
@@ -257,7 +256,7 @@ export class SocketLayer {
     sock.active = true;
     Atomics.or(sock.hdr, H_FLAGS, F_CONNECTING);
     this._open(sock);
-    this.channel.post({ op: 'dial', id: sock.id, addr });
+    this.channel.post({ op: OP.DIAL, id: sock.id, addr });
     if (sock.family === AF_UNIX) sock.guestPeerPath = guestAddr.path;
     if (sock.nonblock) {
       sock.connectAcked = false;
@@ -273,11 +272,13 @@ export class SocketLayer {
 
   _connectDatagram(sock, guestAddr) {
     // AF_UNSPEC dissolves the association (a socket with none: nothing to do).
-    if (guestAddr.family === AF_UNSPEC) return this.channel.request({ op: 'connect', id: sock.id, addr: guestAddr }).errno;
+    if (guestAddr.family === AF_UNSPEC) {
+      return this.channel.request({ op: OP.CONNECT, id: sock.id, addr: guestAddr }).errno;
+    }
     const { errno, addr } = this._target(sock, guestAddr, 'send');
     if (errno) return errno;
     this._open(sock);
-    return this.channel.request({ op: 'connect', id: sock.id, addr }).errno;
+    return this.channel.request({ op: OP.CONNECT, id: sock.id, addr }).errno;
   }
 
   // Connections from peers the policy denies are closed unseen.
@@ -329,7 +330,9 @@ export class SocketLayer {
     sock.guestPath = listener.guestPath;
     Atomics.or(sock.hdr, H_FLAGS, F_CLAIMED);
     this.open++;
-    for (const [key, value] of options.inheritOptions(listener, sock)) this.channel.post({ op: 'option', id, name: key, value });
+    for (const [key, value] of options.inheritOptions(listener, sock)) {
+      this.channel.post({ op: OP.OPTION, id, name: key, value });
+    }
     return sock;
   }
 
@@ -558,10 +561,10 @@ export class SocketLayer {
     const flags = sock.flags();
     if (sock.type === STREAM && !(flags & (F_CONNECTED | F_CONNECTING))) return E.NOTCONN;
     if (sock.type === DGRAM && !(flags & F_PEER)) return E.NOTCONN;
-    if (how & 1) sock.shutRd = true;
-    if (how & 2) sock.shutWr = true;
+    if (how & SDFLAGS_RD) sock.shutRd = true;
+    if (how & SDFLAGS_WR) sock.shutWr = true;
     this._open(sock);
-    this.channel.post({ op: 'shutdown', id: sock.id, how });
+    this.channel.post({ op: OP.SHUTDOWN, id: sock.id, how });
     return 0;
   }
 
@@ -577,8 +580,8 @@ export class SocketLayer {
     // options are applied before setsockopt returns.
     const post = (key, v) => {
       if (!sock.opened) sock.changedOptions.set(key, v);
-      else if (sock.type === DGRAM) this.channel.request({ op: 'setOption', id: sock.id, name: key, value: v });
-      else this.channel.post({ op: 'option', id: sock.id, name: key, value: v });
+      else if (sock.type === DGRAM) this.channel.request({ op: OP.SET_OPTION, id: sock.id, name: key, value: v });
+      else this.channel.post({ op: OP.OPTION, id: sock.id, name: key, value: v });
     };
     return options.setOption(sock, level, name, value, post, interfaceName);
   }
@@ -588,7 +591,7 @@ export class SocketLayer {
     if (sock.type !== DGRAM) return E.NOPROTOOPT;
     if (!options.membershipFits(sock, group)) return E.INVAL;
     this._open(sock);
-    return this.channel.request({ op: 'membership', id: sock.id, join, group, iface }).errno;
+    return this.channel.request({ op: OP.MEMBERSHIP, id: sock.id, join, group, iface }).errno;
   }
 
   // ---- readiness --------------------------------------------------------
@@ -642,7 +645,8 @@ export class SocketLayer {
     const options = {};
     for (const [key, value] of sock.changedOptions) options[key] = value;
     this.channel.post({
-      op: 'open', id: sock.id, type: sock.type === STREAM ? 'stream' : 'dgram', family: sock.family, options,
+      op: OP.OPEN, id: sock.id, type: sock.type === STREAM ? ENDPOINT.STREAM : ENDPOINT.DGRAM,
+      family: sock.family, options,
     });
   }
 

@@ -10,10 +10,9 @@
 // address is the one the route to the peer uses.
 import dgram from 'node:dgram';
 import { Endpoint, answering } from './endpoint.js';
-import { E, errnoFromNode } from '../errno.js';
-import {
-  AF_INET6, AF_UNSPEC, decodeAddress, encodeAddress, fromNode, nodeHost,
-} from '../addresses.js';
+import { AF_INET6, AF_UNSPEC, E } from '../abi.js';
+import { errnoFromNode } from '../errno.js';
+import { decodeAddress, encodeAddress, fromNode, nodeHost } from '../addresses.js';
 import { F_PEER, H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL } from '../layout.js';
 import { dgramDrop, dgramPeek, dgramPush } from '../rings.js';
 import { applyDatagramOptions, changeMembership } from './options.js';

@@ -4,7 +4,8 @@
 // control block dead so no guest waits for a worker that is gone.
 import { workerData } from 'node:worker_threads';
 import { WorkerChannel } from '../channel.js';
-import { E, errnoFromNode } from '../errno.js';
+import { E, ENDPOINT, OP } from '../abi.js';
+import { errnoFromNode } from '../errno.js';
 import { F_KICKED, H_FLAGS } from '../layout.js';
 import { WorkerPool } from '../pool.js';
 import { StreamEndpoint } from './streams.js';
@@ -42,7 +43,7 @@ const hub = {
 function open(msg) {
   const views = pool.views(msg.id);
   if (views === null) return;
-  const ep = msg.type === 'stream'
+  const ep = msg.type === ENDPOINT.STREAM
     ? new StreamEndpoint(msg.id, views, msg.family, hub)
     : new DatagramEndpoint(msg.id, views, msg.family, hub);
   endpoints.set(msg.id, ep);
@@ -51,20 +52,20 @@ function open(msg) {
 
 // Operations that answer; each gets `reply(body)` exactly once.
 const requests = {
-  bind: (ep, msg, reply) => ep.bind(msg.addr, reply),
-  listen: (ep, msg, reply) => ep.listen(msg.backlog, reply),
-  connect: (ep, msg, reply) => ep.connect(msg.addr, reply), // datagram sockets
+  [OP.BIND]: (ep, msg, reply) => ep.bind(msg.addr, reply),
+  [OP.LISTEN]: (ep, msg, reply) => ep.listen(msg.backlog, reply),
+  [OP.CONNECT]: (ep, msg, reply) => ep.connect(msg.addr, reply), // datagram sockets
   // A datagram socket's option must be in force before its next send,
   // which reaches the worker as a kick, apart from messages.
-  setOption: (ep, msg, reply) => {
+  [OP.SET_OPTION]: (ep, msg, reply) => {
     ep.setOption(msg.name, msg.value);
     reply({ errno: 0 });
   },
-  membership: (ep, msg, reply) => (ep.membership ? ep.membership(msg, reply) : reply({ errno: E.NOPROTOOPT })),
+  [OP.MEMBERSHIP]: (ep, msg, reply) => (ep.membership ? ep.membership(msg, reply) : reply({ errno: E.NOPROTOOPT })),
   // Asked (rather than told) for a socket holding an address: the answer
   // comes once the kernel socket is closed, so a bind that follows finds
   // the address free, as after close(2).
-  close: (ep, msg, reply) => {
+  [OP.CLOSE]: (ep, msg, reply) => {
     ep.close(msg.reset);
     reply({ errno: 0 });
   },
@@ -72,10 +73,10 @@ const requests = {
 
 // Operations that do not answer: a failure is the socket's error.
 const notices = {
-  shutdown: (ep, msg) => ep.shutdown(msg.how),
-  option: (ep, msg) => ep.setOption(msg.name, msg.value),
-  dial: (ep, msg) => ep.connect(msg.addr), // stream sockets
-  close: (ep, msg) => ep.close(msg.reset),
+  [OP.SHUTDOWN]: (ep, msg) => ep.shutdown(msg.how),
+  [OP.OPTION]: (ep, msg) => ep.setOption(msg.name, msg.value),
+  [OP.DIAL]: (ep, msg) => ep.connect(msg.addr), // stream sockets
+  [OP.CLOSE]: (ep, msg) => ep.close(msg.reset),
 };
 
 function handle(msg) {
@@ -88,13 +89,13 @@ function handle(msg) {
   };
   try {
     switch (msg.op) {
-      case 'open': return open(msg);
-      case 'chunk': return pool.addChunk(msg.number, msg.sab);
-      case 'resolve': return resolve(msg, reply);
-      case 'nameinfo': return nameInfo(msg, reply);
-      case 'debug': return debug(msg, reply);
-      case 'ping': return reply({ errno: 0 });
-      case 'finish': return finish(reply);
+      case OP.OPEN: return open(msg);
+      case OP.CHUNK: return pool.addChunk(msg.number, msg.sab);
+      case OP.RESOLVE: return resolve(msg, reply);
+      case OP.NAME_INFO: return nameInfo(msg, reply);
+      case OP.DEBUG: return debug(msg, reply);
+      case OP.PING: return reply({ errno: 0 });
+      case OP.FINISH: return finish(reply);
       default: break;
     }
     const ep = endpoints.get(msg.id);

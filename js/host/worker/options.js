@@ -3,8 +3,9 @@
 // only once the socket is bound; net has keep-alive (with the idle time)
 // and no-delay. What Node has no call for stays recorded in the guest's
 // option record for getsockopt (wasm/ABI.md says which).
-import { E, errnoFromNode } from '../errno.js';
-import { AF_INET, AF_INET6, nodeHost } from '../addresses.js';
+import { AF_INET, AF_INET6, E } from '../abi.js';
+import { errnoFromNode } from '../errno.js';
+import { nodeHost } from '../addresses.js';
 import { interfaceName } from '../guest/posix.js';
 
 // Option → how to apply it to a bound dgram socket.

@@ -8,8 +8,9 @@
 import net from 'node:net';
 import fs from 'node:fs';
 import { Endpoint, answering } from './endpoint.js';
-import { E, errnoFromNode } from '../errno.js';
-import { AF_INET6, AF_UNIX, anyAddress, fromNode, nodeHost } from '../addresses.js';
+import { AF_INET6, AF_UNIX, E, SDFLAGS_WR } from '../abi.js';
+import { errnoFromNode } from '../errno.js';
+import { anyAddress, fromNode, nodeHost } from '../addresses.js';
 import {
   ACC_BASE_WORD, ACC_CAP, F_ACC_STARVED, F_CLAIMED, F_CONNECTED, F_CONNECTING,
   F_LISTENING, F_RX_EOF, F_RX_PAUSED, F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL,
@@ -384,7 +385,7 @@ export class StreamEndpoint extends Endpoint {
   // ---- shutdown / close / options ----------------------------------------
 
   shutdown(how) {
-    if ((how & 2) && this.sock) {
+    if ((how & SDFLAGS_WR) && this.sock) {
       this.endAfterFlush = true;
       if (this.sock.connecting) this.sock.once('connect', () => this.flush());
       else this.flush();

@@ -1,29 +1,27 @@
-// The system databases and host lookups of the JS API: getServByName,
+// The netdb calls of the JS API (csrc/src/netdb.c's): the services and
+// protocols databases and host lookups: getServByName,
 // getServByPort, getHostByName, getHostByAddr, getHostname, getProtoByName.
 // Results are copied out of the library's structs into plain objects.
 import { HOSTNAME_MAX } from './constants.js';
 import { call, check, cstring, cstringArray, i32, stringArg, portArg, u32, view } from './runtime.js';
-
-// Layouts on wasm32 (4-byte pointers and size_t).
-const SERVENT_SIZE = 20; // name, aliases, alias_count, port (u16), proto
-const HOSTENT_SIZE = 28; // name, aliases, alias_count, addrtype, length, addr_list, addr_count
+import { HOSTENT, SERVENT } from './layouts.js';
 
 function servent(x, p) {
   return {
-    name: cstring(x, u32(x, p)),
-    aliases: cstringArray(x, u32(x, p + 4), u32(x, p + 8)),
-    port: view(x).getUint16(p + 12, true),
-    proto: cstring(x, u32(x, p + 16)),
+    name: cstring(x, u32(x, p + SERVENT.name)),
+    aliases: cstringArray(x, u32(x, p + SERVENT.aliases), u32(x, p + SERVENT.aliasCount)),
+    port: view(x).getUint16(p + SERVENT.port, true),
+    proto: cstring(x, u32(x, p + SERVENT.proto)),
   };
 }
 
 function hostent(x, p) {
   return {
-    name: cstring(x, u32(x, p)),
-    aliases: cstringArray(x, u32(x, p + 4), u32(x, p + 8)),
-    addrtype: i32(x, p + 12),
-    length: i32(x, p + 16),
-    addrList: cstringArray(x, u32(x, p + 20), u32(x, p + 24)),
+    name: cstring(x, u32(x, p + HOSTENT.name)),
+    aliases: cstringArray(x, u32(x, p + HOSTENT.aliases), u32(x, p + HOSTENT.aliasCount)),
+    addrtype: i32(x, p + HOSTENT.addrtype),
+    length: i32(x, p + HOSTENT.length),
+    addrList: cstringArray(x, u32(x, p + HOSTENT.addrList), u32(x, p + HOSTENT.addrCount)),
   };
 }
 
@@ -36,7 +34,7 @@ export function getServByName(name, proto) {
   stringArg('name', name);
   proto = optionalProto(proto);
   return call((x, f) => {
-    const ent = f.zeroed(SERVENT_SIZE);
+    const ent = f.zeroed(SERVENT.size);
     f.defer(() => x.ns_servent_free(ent));
     check(x.ns_get_serv_by_name(f.cstr(name), proto === null ? 0 : f.cstr(proto), ent), 'getservbyname',
       { detail: proto === null ? name : `${name}/${proto}` });
@@ -49,7 +47,7 @@ export function getServByPort(port, proto) {
   portArg(port);
   proto = optionalProto(proto);
   return call((x, f) => {
-    const ent = f.zeroed(SERVENT_SIZE);
+    const ent = f.zeroed(SERVENT.size);
     f.defer(() => x.ns_servent_free(ent));
     check(x.ns_get_serv_by_port(port, proto === null ? 0 : f.cstr(proto), ent), 'getservbyport',
       { detail: proto === null ? String(port) : `${port}/${proto}` });
@@ -61,7 +59,7 @@ export function getServByPort(port, proto) {
 export function getHostByName(name) {
   stringArg('name', name);
   return call((x, f) => {
-    const ent = f.zeroed(HOSTENT_SIZE);
+    const ent = f.zeroed(HOSTENT.size);
     f.defer(() => x.ns_hostent_free(ent));
     check(x.ns_get_host_by_name(f.cstr(name), ent), 'gethostbyname', { detail: name, hostname: name });
     return hostent(x, ent);
@@ -72,7 +70,7 @@ export function getHostByName(name) {
 export function getHostByAddr(ip) {
   stringArg('ip', ip);
   return call((x, f) => {
-    const ent = f.zeroed(HOSTENT_SIZE);
+    const ent = f.zeroed(HOSTENT.size);
     f.defer(() => x.ns_hostent_free(ent));
     check(x.ns_get_host_by_addr(f.cstr(ip), ent), 'gethostbyaddr', { detail: ip, address: ip });
     return hostent(x, ent);
