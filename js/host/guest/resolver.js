@@ -43,6 +43,26 @@ export function parseLiteral(text) {
   return { family: AF_INET6, address: bare, scopeId };
 }
 
+// The other IPv4 texts glibc's getaddrinfo takes as numeric (inet_aton's:
+// "127.1", "2130706433", "0x7f.1", octal "0177.0.0.1"), exactly, with
+// nothing after them, as getaddrinfo has since glibc 2.32; else null.
+function shortIpv4Literal(text) {
+  const parts = text.split('.');
+  if (parts.length > 4) return null;
+  const numbers = [];
+  for (const part of parts) {
+    const m = /^(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(part);
+    if (!m) return null;
+    numbers.push(m[1] !== undefined ? parseInt(m[1], 16) : m[2] !== undefined ? parseInt(m[2], 8) : Number(m[3]));
+  }
+  const last = numbers.pop();
+  if (numbers.some((n) => n > 255) || last >= 2 ** (8 * (4 - numbers.length))) return null;
+  let value = last;
+  numbers.forEach((n, i) => { value += n * 2 ** (8 * (3 - i)); });
+  const bytes = [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255];
+  return { family: AF_INET, address: bytes.join('.'), scopeId: 0 };
+}
+
 function mapped(v4) {
   return { family: AF_INET6, address: `::ffff:${v4.address}`, scopeId: 0 };
 }
@@ -92,7 +112,7 @@ export class Resolver {
       if (family === AF_INET6) return [v6];
       return [v6, v4];
     }
-    const literal = parseLiteral(node);
+    const literal = parseLiteral(node) ?? shortIpv4Literal(node);
     if (literal) {
       if (family === AF_UNSPEC || family === literal.family) return [literal];
       if (family === AF_INET6 && (flags & RESOLVE_FLAG.V4MAPPED)) return [mapped(literal)];
