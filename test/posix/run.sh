@@ -25,8 +25,9 @@ declare -A WASM_FLAGS=(
   [udp_program]=""
   [options_roundtrip]=""
   [linger_reset]=""
+  [numeric_hosts]=""
 )
-PROGRAMS=(poll_server select_server resolve_client msg_user udp_program options_roundtrip linger_reset)
+PROGRAMS=(poll_server select_server resolve_client msg_user udp_program options_roundtrip linger_reset numeric_hosts)
 
 pass() { echo "ok   $1"; PASSED=$((PASSED + 1)); }
 fail() { echo "FAIL $1"; FAILED=$((FAILED + 1)); }
