@@ -33,7 +33,7 @@ FUZZ_C_CFLAGS="-std=c99 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -Icsrc/includ
 FUZZ_C_NO_NETWORK="-Dgetaddrinfo=nsf_getaddrinfo -Dgetnameinfo=nsf_getnameinfo"
 # The add-on's libc functions, renamed so the fuzzer keeps the C library's.
 FUZZ_C_WASI_RENAMES="-Dgetservbyname=nsf_getservbyname -Dgetservbyport=nsf_getservbyport \
--Dgetprotobyname=nsf_getprotobyname -Dgethostname=nsf_gethostname"
+-Dgetprotobyname=nsf_getprotobyname -Dgetprotobynumber=nsf_getprotobynumber -Dgethostname=nsf_gethostname"
 
 TEST_TARGETS+=(fuzz-c)
 TEST_ABOUT[fuzz-c]="libFuzzer on the C parsers (address text, the Windows and WASI databases), 10 s each"

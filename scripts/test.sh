@@ -264,6 +264,40 @@ list_test_targets() {
 }
 
 # cmd_test [TARGET...] [-- FILTER] [--list]
+# run_test_target NAME — test_NAME in a subshell, so that a build or setup
+# step that fails (set -e) ends that target alone: it is listed as stopped,
+# counts as a failure, and the next target still runs. The suites' lines and
+# totals come back through a file.
+run_test_target() {
+  local t=$1 state=$BUILD/logs/target-$1.state rc
+  mkdir -p "$BUILD/logs"
+  rm -f "$state"
+  set +e
+  (
+    set -e
+    SUMMARY=() TOTAL_PASSED=0 TOTAL_FAILED=0
+    "test_$t"
+    {
+      printf 'TOTAL_PASSED=%d TOTAL_FAILED=%d\n' "$TOTAL_PASSED" "$TOTAL_FAILED"
+      for line in "${SUMMARY[@]}"; do printf 'SUMMARY+=(%q)\n' "$line"; done
+    } >"$state"
+  )
+  rc=$?
+  set -e
+  if [[ $rc -ne 0 || ! -f $state ]]; then
+    say ""
+    say "==== $t: stopped (exit $rc): a build or setup step failed, see above"
+    SUMMARY+=("$(printf '%-22s stopped: a build or setup step failed (exit %d)' "$t" "$rc")")
+    TOTAL_FAILED=$((TOTAL_FAILED + 1))
+    return
+  fi
+  local passed=$TOTAL_PASSED failed=$TOTAL_FAILED
+  # shellcheck source=/dev/null
+  . "$state" # appends to SUMMARY, sets the target's totals
+  TOTAL_PASSED=$((passed + TOTAL_PASSED))
+  TOTAL_FAILED=$((failed + TOTAL_FAILED))
+}
+
 cmd_test() {
   local targets=() t
   while [[ $# -gt 0 ]]; do
@@ -286,7 +320,7 @@ cmd_test() {
   done
   export TEST_FILTER=${TEST_FILTER:-}
   for t in "${targets[@]}"; do
-    "test_$t"
+    run_test_target "$t"
   done
   say ""
   say "==== summary"

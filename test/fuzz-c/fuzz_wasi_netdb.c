@@ -23,6 +23,7 @@
 struct servent *nsf_getservbyname(const char *name, const char *proto);
 struct servent *nsf_getservbyport(int port, const char *proto);
 struct protoent *nsf_getprotobyname(const char *name);
+struct protoent *nsf_getprotobynumber(int number);
 int nsf_gethostname(char *name, size_t len);
 
 static const uint8_t *answer;
@@ -61,6 +62,11 @@ int32_t nsw_host_protocol_by_name(const char *name, uint32_t name_len,
   return give_answer(out, out_len);
 }
 
+int32_t nsw_host_protocol_by_number(int32_t number, void *out, uint32_t out_len) {
+  (void)number;
+  return give_answer(out, out_len);
+}
+
 int32_t nsw_host_host_name(char *buf, uint32_t buf_len) {
   return give_answer(buf, buf_len);
 }
@@ -71,6 +77,13 @@ static void check_servent(const struct servent *s) {
   for (a = s->s_aliases; *a != NULL; a++) (void)strlen(*a);
   (void)strlen(s->s_name);
   (void)strlen(s->s_proto);
+}
+
+static void check_protoent(const struct protoent *p) {
+  char **a;
+  EXPECT(p->p_name != NULL && p->p_aliases != NULL);
+  for (a = p->p_aliases; *a != NULL; a++) (void)strlen(*a);
+  (void)strlen(p->p_name);
 }
 
 /* The first byte picks the host's result (mostly 0), the rest is the answer. */
@@ -85,11 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   answer_size = size - 1;
   if ((s = nsf_getservbyname("http", "tcp")) != NULL) check_servent(s);
   if ((s = nsf_getservbyport(htons(80), NULL)) != NULL) check_servent(s);
-  if ((p = nsf_getprotobyname("tcp")) != NULL) {
-    char **a;
-    EXPECT(p->p_name != NULL && p->p_aliases != NULL);
-    for (a = p->p_aliases; *a != NULL; a++) (void)strlen(*a);
-  }
+  if ((p = nsf_getprotobyname("tcp")) != NULL) check_protoent(p);
+  if ((p = nsf_getprotobynumber(6)) != NULL) check_protoent(p);
   (void)nsf_gethostname(host, sizeof(host));
   return 0;
 }
