@@ -33,6 +33,7 @@ TEST_TARGETS+=(load)
 TEST_ABOUT[load]="load and fault tests, short: 1,000 echo connections, churn, an unread peer, exit mid-transfer, worker death"
 
 test_load() {
+  build_wasi
   build_load_guests
   ensure_node
   LOAD_LONG=0 run_load_suite "load (short)"
