@@ -18,7 +18,7 @@ import {
 import {
   ACC_BASE_WORD, ACC_CAP, CHUNK_SLOTS, F_ACC_STARVED, F_CLAIMED, F_CONNECTED,
   F_CONNECTING, F_KICKED, F_LISTENING, F_LOCAL, F_PEER, F_RX_EOF, F_RX_PAUSED,
-  F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FD, H_FD_LEASE, H_FLAGS,
+  F_TX_DEAD, F_TX_WANT, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FD, H_FD_LEASE, H_FLAGS,
   H_OWNERS, H_RX_HEAD, H_RX_TAIL, H_SPARE_HEAD, H_SPARE_TAIL, H_TX_HEAD, H_TX_TAIL,
   LOCAL_ADDR_OFFSET, MAX_DATAGRAM, OWNER_GUEST, OWNER_WORKER, PEER_ADDR_OFFSET,
   SPARE_BASE_WORD, SPARE_CAP,
@@ -541,7 +541,7 @@ export class SocketLayer {
     const n = this._block(sock, () => {
       const err = sock.takeError();
       if (err) return -err;
-      if (!dgramFits(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, total)) return undefined;
+      if (!this._datagramFits(sock, total)) return undefined;
       dgramPush(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, payload, (bytes) => {
         if (target) encodeAddress(target, bytes);
         else bytes.fill(0);
@@ -551,6 +551,15 @@ export class SocketLayer {
     if (n < 0) return { errno: -n };
     this._kick(sock);
     return { errno: 0, n };
+  }
+
+  // Whether `length` bytes fit the send ring; when not, asks the worker to
+  // say when it has made room (F_TX_WANT), then looks again, so room made
+  // in between is not missed.
+  _datagramFits(sock, length) {
+    if (dgramFits(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, length)) return true;
+    Atomics.or(sock.hdr, H_FLAGS, F_TX_WANT);
+    return dgramFits(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, length);
   }
 
   shutdown(sock, how) {
@@ -601,7 +610,7 @@ export class SocketLayer {
       const record = dgramPeek(sock.rx, sock.hdr, H_RX_HEAD, H_RX_TAIL);
       return {
         read: record !== null || pendingError,
-        write: dgramFits(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, 1024) || pendingError,
+        write: this._datagramFits(sock, 1024) || pendingError,
         nbytes: record ? record.payload.length : 0,
         hangup: false,
       };
