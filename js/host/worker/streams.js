@@ -12,7 +12,7 @@ import { E, errnoFromNode } from '../errno.js';
 import { AF_INET6, AF_UNIX, anyAddress, fromNode, nodeHost } from '../addresses.js';
 import {
   ACC_BASE_WORD, ACC_CAP, F_ACC_STARVED, F_CLAIMED, F_CONNECTED, F_CONNECTING,
-  F_LISTENING, F_RX_EOF, F_RX_PAUSED, F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL,
+  F_LISTENING, F_RX_DIRECT, F_RX_EOF, F_RX_PAUSED, F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL,
   H_FD, H_FD_LEASE, H_OWNERS, H_RX_HEAD, H_RX_TAIL, H_SPARE_HEAD, H_SPARE_TAIL,
   H_TX_HEAD, H_TX_TAIL, OWNER_WORKER, SPARE_BASE_WORD, SPARE_CAP,
 } from '../layout.js';
@@ -63,6 +63,7 @@ export class StreamEndpoint extends Endpoint {
     this.pendingRx = [];
     this.pendingBytes = 0;
     this.eofPending = false;
+    this.rxDirect = false; // reading left to the guest (F_RX_DIRECT)
     this.txBlocked = false;
     this.txTaken = 0; // how far the ring has been handed to Node (H_TX_TAIL follows on completion)
     this.endAfterFlush = false;
@@ -343,9 +344,28 @@ export class StreamEndpoint extends Endpoint {
       this._deliverCopy(buf.subarray(0, n));
       return true;
     }
-    Atomics.store(this.hdr, H_RX_HEAD, (Atomics.load(this.hdr, H_RX_HEAD) + n) | 0);
+    const head = (Atomics.load(this.hdr, H_RX_HEAD) + n) | 0;
+    Atomics.store(this.hdr, H_RX_HEAD, head);
     this.hub.event();
+    // A full ring: rather than hold bytes for the guest to ask for, stop
+    // reading and let the guest read the kernel socket itself once it has
+    // emptied the ring (one system call into its memory, no wake-up here).
+    // It hands reading back (clears F_RX_DIRECT and kicks) when the kernel
+    // has nothing; only then does this side read again, so the two never
+    // read at once and the bytes stay in order.
+    const full = ((head - Atomics.load(this.hdr, H_RX_TAIL)) >>> 0) === this.rx.length;
+    if (full && this.pendingRx.length === 0 && this.hub.published.has(this)) {
+      this.rxDirect = true;
+      this.setFlags(F_RX_DIRECT);
+      this.sock.pause();
+    }
     return true;
+  }
+
+  // The guest handed reading back (see _readDone).
+  _resumeReading() {
+    this.rxDirect = false;
+    if (this.sock && !this.sock.destroyed && !this.closedByGuest) this.sock.resume();
   }
 
   // As _deliver, for bytes in a buffer that the next read reuses.
@@ -381,6 +401,7 @@ export class StreamEndpoint extends Endpoint {
 
   /** The guest consumed data or queued some: move what can move. */
   kick() {
+    if (this.rxDirect && !this.hasFlags(F_RX_DIRECT)) this._resumeReading();
     if (this.pendingRx.length) this._refillRx();
     if (this.waiting.length) this._fillAcceptQueue();
     this.flush();
