@@ -108,6 +108,9 @@ async function retry(s, sock, write, signal, attempt, again = EAGAIN) {
     // The instance is gone (closeHost): no event will come.
     if (readiness.closed) return ENETDOWN;
     if ((await readiness.wait([sock], write, Infinity, signal)) === CLOSED) return EBADF;
+    // closeHost while waiting: what its closing of the sockets did (an end,
+    // a reset) is not the call's answer.
+    if (readiness.closed) return ENETDOWN;
   }
 }
 
