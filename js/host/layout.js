@@ -62,6 +62,8 @@ export const F_PEER = 1 << 8; // the peer address is set
 export const F_LOCAL = 1 << 9; // the local address is set
 export const F_CLAIMED = 1 << 10; // an accepted socket the guest has taken
 export const F_ACC_STARVED = 1 << 11; // the worker holds connections and has no spare slot
+export const F_TX_WANT = 1 << 12; // a guest waits for room in a datagram send ring
+export const F_RX_DIRECT = 1 << 13; // the worker stopped reading: the guest reads the kernel socket (H_FD)
 
 // Ring sizes (powers of two: the counters run free and wrap at 2^32). Every
 // slot has the same two rings, whatever the socket's type.

@@ -18,8 +18,8 @@ import { interfaceName } from './posix.js';
 import { anyAddress, decodeAddress, encodeAddress, isValidIp } from '../addresses.js';
 import {
   ACC_BASE_WORD, ACC_CAP, CHUNK_SLOTS, F_ACC_STARVED, F_CLAIMED, F_CONNECTED,
-  F_CONNECTING, F_KICKED, F_LISTENING, F_LOCAL, F_PEER, F_RX_EOF, F_RX_PAUSED,
-  F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FD, H_FD_LEASE, H_FLAGS,
+  F_CONNECTING, F_KICKED, F_LISTENING, F_LOCAL, F_PEER, F_RX_DIRECT, F_RX_EOF, F_RX_PAUSED,
+  F_TX_DEAD, F_TX_WANT, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FD, H_FD_LEASE, H_FLAGS,
   H_OWNERS, H_RX_HEAD, H_RX_TAIL, H_SPARE_HEAD, H_SPARE_TAIL, H_TX_HEAD, H_TX_TAIL,
   LOCAL_ADDR_OFFSET, OWNER_GUEST, OWNER_WORKER, PEER_ADDR_OFFSET,
   SPARE_BASE_WORD, SPARE_CAP,
@@ -353,6 +353,14 @@ export class SocketLayer {
       const n = this._block(sock, () => {
         const available = ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL);
         if (available > 0) return this._readStream(sock, dsts, got, peek);
+        if (sock.flags() & F_RX_DIRECT) {
+          const n = peek ? null : this._recvDirect(sock, dsts, got);
+          if (n !== null) return n;
+          // The kernel has nothing now (or this is a peek): the worker reads
+          // again and says when there is more.
+          this._handReadingBack(sock);
+          return undefined;
+        }
         // The worker may have paused just after this side emptied the ring
         // (and so saw no pause to report): ask for the held data again.
         if (sock.flags() & F_RX_PAUSED) this._kick(sock);
@@ -490,7 +498,7 @@ export class SocketLayer {
     if (Atomics.load(hdr, H_ERROR) !== 0) return 0;
     const head = Atomics.load(hdr, H_TX_HEAD);
     if (Atomics.load(hdr, H_TX_TAIL) !== head) return 0;
-    if (Atomics.compareExchange(hdr, H_FD_LEASE, 0, 1) !== 0) return 0;
+    if (Atomics.compareExchange(hdr, H_FD_LEASE, 0, 1) !== 0) return null;
     try {
       // Under the lease: a worker that dies now revokes after this write.
       if (this.channel.dead) return -E.NETDOWN;
@@ -505,6 +513,35 @@ export class SocketLayer {
     } finally {
       Atomics.store(hdr, H_FD_LEASE, 0);
     }
+  }
+
+  // Reads the kernel socket straight into `dsts` while the worker has left
+  // reading to this side (F_RX_DIRECT, set only with the ring full and
+  // nothing held, so nothing received comes before what the kernel has).
+  // Returns the bytes read (0 at the end of the stream, as read(2) says on
+  // every call after the peer's FIN), -errno on a failure, or null when the
+  // kernel has nothing now (EAGAIN) or this path is closed.
+  _recvDirect(sock, dsts, skip) {
+    const hdr = sock.hdr;
+    if (Atomics.compareExchange(hdr, H_FD_LEASE, 0, 1) !== 0) return null;
+    try {
+      // Under the lease: a worker that dies now revokes after this read.
+      if (this.channel.dead) return -E.NETDOWN;
+      const fd = Atomics.load(hdr, H_FD) - 1;
+      if (fd < 0) return null;
+      const rest = skipBytes(dsts, skip);
+      return rest.length === 1 ? fs.readSync(fd, rest[0]) : fs.readvSync(fd, rest);
+    } catch (err) {
+      if (err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK') return null;
+      return -errnoFromNode(err);
+    } finally {
+      Atomics.store(hdr, H_FD_LEASE, 0);
+    }
+  }
+
+  // Gives reading back to the worker (see _recvDirect).
+  _handReadingBack(sock) {
+    if (Atomics.and(sock.hdr, H_FLAGS, ~F_RX_DIRECT) & F_RX_DIRECT) this._kick(sock);
   }
 
   // Waits until the kernel has taken everything queued in the ring, or the
@@ -544,7 +581,7 @@ export class SocketLayer {
     const n = this._block(sock, () => {
       const err = sock.takeError();
       if (err) return -err;
-      if (!dgramFits(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, total)) return undefined;
+      if (!this._datagramFits(sock, total)) return undefined;
       dgramPush(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, payload, (bytes) => {
         if (target) encodeAddress(target, bytes);
         else bytes.fill(0);
@@ -554,6 +591,15 @@ export class SocketLayer {
     if (n < 0) return { errno: -n };
     this._kick(sock);
     return { errno: 0, n };
+  }
+
+  // Whether `length` bytes fit the send ring; when not, asks the worker to
+  // say when it has made room (F_TX_WANT), then looks again, so room made
+  // in between is not missed.
+  _datagramFits(sock, length) {
+    if (dgramFits(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, length)) return true;
+    Atomics.or(sock.hdr, H_FLAGS, F_TX_WANT);
+    return dgramFits(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, length);
   }
 
   shutdown(sock, how) {
@@ -604,7 +650,7 @@ export class SocketLayer {
       const record = dgramPeek(sock.rx, sock.hdr, H_RX_HEAD, H_RX_TAIL);
       return {
         read: record !== null || pendingError,
-        write: dgramFits(sock.tx, sock.hdr, H_TX_HEAD, H_TX_TAIL, 1024) || pendingError,
+        write: this._datagramFits(sock, 1024) || pendingError,
         nbytes: record ? record.payload.length : 0,
         hangup: false,
       };
@@ -620,6 +666,8 @@ export class SocketLayer {
     }
     const available = ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL);
     if (available === 0 && (flags & F_RX_PAUSED)) this._kick(sock); // see recv()
+    // What the kernel holds is known only to a read: the worker reads again.
+    if (available === 0 && (flags & F_RX_DIRECT)) this._handReadingBack(sock);
     const eof = (flags & F_RX_EOF) !== 0 && !(flags & F_RX_PAUSED);
     const connecting = (flags & F_CONNECTING) !== 0;
     const room = sock.tx.length - ringUsed(sock.hdr, H_TX_HEAD, H_TX_TAIL);

@@ -13,7 +13,9 @@ import { Endpoint, answering } from './endpoint.js';
 import { AF_INET6, AF_UNSPEC, E } from '../abi.js';
 import { errnoFromNode } from '../errno.js';
 import { decodeAddress, encodeAddress, fromNode, nodeHost } from '../addresses.js';
-import { F_PEER, H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL } from '../layout.js';
+import {
+  F_PEER, F_TX_WANT, H_FLAGS, H_RX_HEAD, H_RX_TAIL, H_TX_HEAD, H_TX_TAIL,
+} from '../layout.js';
 import { dgramDrop, dgramPeek, dgramPush } from '../rings.js';
 import { applyDatagramOptions, changeMembership } from './options.js';
 
@@ -161,7 +163,9 @@ export class DatagramEndpoint extends Endpoint {
       moved = true;
       this._send(payload, to.family === AF_UNSPEC ? this.peer : to);
     }
-    if (moved) this.hub.event();
+    // Room in the ring is news only to a guest waiting for it (F_TX_WANT):
+    // a wake-up per datagram sent would cost more than the send.
+    if (moved && (Atomics.and(this.hdr, H_FLAGS, ~F_TX_WANT) & F_TX_WANT)) this.hub.event();
   }
 
   _send(payload, to) {

@@ -13,7 +13,7 @@ import { errnoFromNode } from '../errno.js';
 import { anyAddress, fromNode, nodeHost } from '../addresses.js';
 import {
   ACC_BASE_WORD, ACC_CAP, F_ACC_STARVED, F_CLAIMED, F_CONNECTED, F_CONNECTING,
-  F_LISTENING, F_RX_EOF, F_RX_PAUSED, F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL,
+  F_LISTENING, F_RX_DIRECT, F_RX_EOF, F_RX_PAUSED, F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL,
   H_FD, H_FD_LEASE, H_OWNERS, H_RX_HEAD, H_RX_TAIL, H_SPARE_HEAD, H_SPARE_TAIL,
   H_TX_HEAD, H_TX_TAIL, OWNER_WORKER, SPARE_BASE_WORD, SPARE_CAP,
 } from '../layout.js';
@@ -37,6 +37,16 @@ const HOLD_MAX = 1 << 20;
 
 // Whether sockets' handles are Node's own (see _publishDescriptor).
 const NODE_HANDLES = globalThis.Deno === undefined && process.versions.bun === undefined;
+
+// Where Node reads for a connection whose ring cannot take the bytes in
+// place (see _ringReads). One for all: each read is handed on (copied into
+// the ring or held) before the event loop makes the next.
+const SPARE_READ_BYTES = 64 * 1024;
+let spareRead = null;
+function spareReadBuffer() {
+  spareRead ??= Buffer.allocUnsafe(SPARE_READ_BYTES);
+  return spareRead;
+}
 export class StreamEndpoint extends Endpoint {
   /** @param hub { event(), register(ep), unregister(ep), pool } */
   constructor(id, views, family, hub) {
@@ -54,6 +64,7 @@ export class StreamEndpoint extends Endpoint {
     this.pendingRx = [];
     this.pendingBytes = 0;
     this.eofPending = false;
+    this.rxDirect = false; // reading left to the guest (F_RX_DIRECT)
     this.txBlocked = false;
     this.txTaken = 0; // how far the ring has been handed to Node (H_TX_TAIL follows on completion)
     this.endAfterFlush = false;
@@ -192,7 +203,8 @@ export class StreamEndpoint extends Endpoint {
       this._fail(E.CONNREFUSED);
       return;
     }
-    const sock = net.connect({ ...SOCKET_OPTS, ...options });
+    const reads = NODE_HANDLES ? { onread: this._ringReads() } : {};
+    const sock = net.connect({ ...SOCKET_OPTS, ...options, ...reads });
     this._adopt(sock);
     sock.once('connect', () => {
       this._recordAddresses(sock, addr);
@@ -297,6 +309,73 @@ export class StreamEndpoint extends Endpoint {
 
   // ---- receiving --------------------------------------------------------
 
+  // A connection this side opens has Node read straight into the receive
+  // ring's free space (net.Socket's `onread`): no buffer per read and no
+  // copy here. The ring wraps, so each read gets its contiguous free part;
+  // a full ring, held bytes or a closed guest get the shared spare buffer
+  // instead, whose bytes go the usual way (_deliver). Only the worker adds
+  // to the ring and the guest only empties it, so the space handed to Node
+  // stays free until Node has read into it; the slot is released only
+  // after Node's socket has closed, when no read can come.
+  _ringReads() {
+    return {
+      buffer: () => this._readTarget(),
+      callback: (n, buf) => this._readDone(n, buf),
+    };
+  }
+
+  _readTarget() {
+    if (this.closedByGuest || this.released || this.pendingRx.length) return spareReadBuffer();
+    const rx = this.rx, hdr = this.hdr, cap = rx.length;
+    const head = Atomics.load(hdr, H_RX_HEAD) >>> 0;
+    const free = cap - (((head - (Atomics.load(hdr, H_RX_TAIL) >>> 0)) >>> 0));
+    if (free === 0) return spareReadBuffer();
+    const at = head & (cap - 1);
+    return rx.subarray(at, at + Math.min(free, cap - at));
+  }
+
+  _readDone(n, buf) {
+    // As a kernel does for a closed socket: data that still arrives draws
+    // a reset (the 'data' handler of _linger, for reads without events).
+    if (this.closedByGuest) {
+      this.sock.resetAndDestroy();
+      return false;
+    }
+    if (buf.buffer !== this.rx.buffer) {
+      this._deliverCopy(buf.subarray(0, n));
+      return true;
+    }
+    const head = (Atomics.load(this.hdr, H_RX_HEAD) + n) | 0;
+    Atomics.store(this.hdr, H_RX_HEAD, head);
+    this.hub.event();
+    // A full ring: rather than hold bytes for the guest to ask for, stop
+    // reading and let the guest read the kernel socket itself once it has
+    // emptied the ring (one system call into its memory, no wake-up here).
+    // It hands reading back (clears F_RX_DIRECT and kicks) when the kernel
+    // has nothing; only then does this side read again, so the two never
+    // read at once and the bytes stay in order.
+    const full = ((head - Atomics.load(this.hdr, H_RX_TAIL)) >>> 0) === this.rx.length;
+    if (full && this.pendingRx.length === 0 && this.hub.published.has(this)) {
+      this.rxDirect = true;
+      this.setFlags(F_RX_DIRECT);
+      this.sock.pause();
+    }
+    return true;
+  }
+
+  // The guest handed reading back (see _readDone).
+  _resumeReading() {
+    this.rxDirect = false;
+    if (this.sock && !this.sock.destroyed && !this.closedByGuest) this.sock.resume();
+  }
+
+  // As _deliver, for bytes in a buffer that the next read reuses.
+  _deliverCopy(bytes) {
+    const n = this.pendingRx.length ? 0 : streamWrite(this.rx, this.hdr, H_RX_HEAD, H_RX_TAIL, bytes);
+    if (n < bytes.length) this._hold(Buffer.from(bytes.subarray(n)));
+    this.hub.event();
+  }
+
   _deliver(buf) {
     if (this.pendingRx.length === 0) {
       const n = streamWrite(this.rx, this.hdr, H_RX_HEAD, H_RX_TAIL, buf);
@@ -323,6 +402,7 @@ export class StreamEndpoint extends Endpoint {
 
   /** The guest consumed data or queued some: move what can move. */
   kick() {
+    if (this.rxDirect && !this.hasFlags(F_RX_DIRECT)) this._resumeReading();
     if (this.pendingRx.length) this._refillRx();
     if (this.waiting.length) this._fillAcceptQueue();
     this.flush();

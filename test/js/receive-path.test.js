@@ -1,0 +1,120 @@
+// The receive path's fast ways, checked for what they must never change:
+// Node reading straight into the ring, and the guest reading the kernel
+// socket itself once the ring has filled (F_RX_DIRECT), hand the bytes
+// over whole and in order whatever the guest mixes in (peeks, polls,
+// non-blocking calls, pauses); the end comes once everything is read; a
+// datagram sender waiting for room in its ring is woken (F_TX_WANT).
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import * as ns from '../../js/index.js';
+import { startNodePeer } from './node-peer.js';
+
+const opened = [];
+const track = (s) => (opened.push(s), s);
+const cleanups = [];
+afterEach(async () => {
+  for (const s of opened.splice(0)) {
+    try { ns.close(s); } catch { /* already closed */ }
+  }
+  for (const fn of cleanups.splice(0)) await fn();
+});
+afterAll(() => ns.closeHost());
+
+// A source that sends `data.bytes` of a pattern as fast as the reader
+// takes them, then closes, and reports the SHA-256 of what it sent.
+const SOURCE = `
+  const server = net.createServer((c) => {
+    const hash = crypto.createHash('sha256');
+    let sent = 0, n = 0;
+    const more = () => {
+      while (sent < data.bytes) {
+        const size = Math.min([1, 1000, 65536, 200000, 7][n++ % 5], data.bytes - sent);
+        const chunk = Buffer.alloc(size);
+        for (let i = 0; i < size; i++) chunk[i] = ((sent + i) * 131 + ((sent + i) >> 9)) & 0xff;
+        hash.update(chunk);
+        sent += size;
+        if (!c.write(chunk)) return c.once('drain', more);
+      }
+      c.end(() => port.postMessage({ bytes: sent, sha256: hash.digest('hex') }));
+    };
+    more();
+  });
+  server.listen(0, '127.0.0.1', () => port.postMessage(server.address().port));`;
+
+// Blocks this thread (the guest's) for `ms`, so the ring fills meanwhile.
+function pause(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+describe('stream receives: the ring and the direct read keep the byte order', () => {
+  it('24 MiB read with mixed sizes, peeks, polls, non-blocking calls and pauses arrive whole, then the end', async () => {
+    const peer = startNodePeer(SOURCE, { bytes: 24 << 20 }, cleanups);
+    const port = await peer.next();
+    const c = track(ns.createNativeSocket());
+    ns.connect(c, '127.0.0.1', port);
+    const hash = crypto.createHash('sha256');
+    const sizes = [1, 1000, 65536, 300_000, 17, 262_144];
+    let total = 0;
+    for (let i = 0; ; i++) {
+      const size = sizes[i % sizes.length];
+      if (i % 9 === 0) pause(3);
+      let got;
+      if (i % 5 === 1) {
+        // A peek shows what the next read takes, and takes nothing.
+        const peeked = ns.recv(c, 100, ns.MSG_PEEK);
+        got = ns.recv(c, size);
+        expect(got.subarray(0, Math.min(peeked.length, got.length)))
+          .toEqual(peeked.subarray(0, Math.min(peeked.length, got.length)));
+      } else if (i % 5 === 2) {
+        expect(ns.selectRead([c], 10_000)).toBe(1);
+        got = ns.recv(c, size);
+      } else if (i % 5 === 3) {
+        ns.setBlocking(c, false);
+        try {
+          got = ns.recv(c, size);
+        } catch (err) {
+          expect(err.code).toBe('EAGAIN');
+          got = null;
+        }
+        ns.setBlocking(c, true);
+        if (got === null) continue;
+      } else got = ns.recv(c, size);
+      if (got.length === 0) break;
+      hash.update(got);
+      total += got.length;
+    }
+    const report = await peer.next();
+    expect(total).toBe(report.bytes);
+    expect(hash.digest('hex')).toBe(report.sha256);
+    // The end, again on every call, as read(2) says after the peer's FIN.
+    expect(ns.recv(c, 10).length).toBe(0);
+    expect(ns.recv(c, 10).length).toBe(0);
+  }, 60_000);
+});
+
+describe('datagram sends', () => {
+  it('a sender blocked on a full ring is woken when the worker makes room', async () => {
+    const sink = dgram.createSocket('udp4');
+    await new Promise((r) => sink.bind(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => sink.close(r)));
+    const port = sink.address().port;
+    const s = track(ns.createNativeSocket(ns.AF_INET, ns.SOCK_DGRAM, ns.IPPROTO_UDP));
+    const big = Buffer.alloc(60_000, 7);
+    // Fill the ring: non-blocking sends until one finds no room.
+    ns.setBlocking(s, false);
+    let full = false;
+    for (let i = 0; i < 20_000 && !full; i++) {
+      try {
+        ns.sendTo(s, big, '127.0.0.1', port);
+      } catch (err) {
+        expect(err.code).toBe('EAGAIN');
+        full = true;
+      }
+    }
+    expect(full).toBe(true);
+    // A blocking send waits for room; the worker's sends must wake it.
+    ns.setBlocking(s, true);
+    for (let i = 0; i < 50; i++) expect(ns.sendTo(s, big, '127.0.0.1', port)).toBe(big.length);
+  }, 60_000);
+});
