@@ -87,21 +87,31 @@ export class GuestChannel {
     }
   }
 
-  /** Sends a request and blocks until its reply; throws HostDown. */
-  request(msg) {
+  // Posts a request numbered for its reply; throws HostDown.
+  _send(msg) {
     if (this.dead) throw new HostDown();
     const seq = ++this.seq;
     msg.seq = seq;
     this.port.postMessage(msg);
+    return seq;
+  }
+
+  // The reply to request `seq` if it has come (taken), else undefined.
+  _takeReply(seq) {
+    this.drain();
+    const reply = this.replies.get(seq);
+    if (reply !== undefined) this.replies.delete(seq);
+    return reply;
+  }
+
+  /** Sends a request and blocks until its reply; throws HostDown. */
+  request(msg) {
+    const seq = this._send(msg);
     const deadline = performance.now() + this.requestDeadlineMs;
     for (;;) {
       const seen = Atomics.load(this.ctrl, C_REPLY);
-      this.drain();
-      const reply = this.replies.get(seq);
-      if (reply !== undefined) {
-        this.replies.delete(seq);
-        return reply;
-      }
+      const reply = this._takeReply(seq);
+      if (reply !== undefined) return reply;
       if (!this._sleep(C_REPLY, seen, deadline)) {
         this.markDead();
         throw new HostDown();
@@ -114,22 +124,15 @@ export class GuestChannel {
    * made from its event loop. Resolves to null past `deadlineMs`.
    */
   async requestAsync(msg, deadlineMs) {
-    if (this.dead) throw new HostDown();
-    const seq = ++this.seq;
-    msg.seq = seq;
-    this.port.postMessage(msg);
+    const seq = this._send(msg);
     const deadline = performance.now() + deadlineMs;
     // Atomics.waitAsync alone does not keep the event loop alive.
     const keepAlive = setInterval(() => {}, SLICE_MS);
     try {
       for (;;) {
         const seen = Atomics.load(this.ctrl, C_REPLY);
-        this.drain();
-        const reply = this.replies.get(seq);
-        if (reply !== undefined) {
-          this.replies.delete(seq);
-          return reply;
-        }
+        const reply = this._takeReply(seq);
+        if (reply !== undefined) return reply;
         if (this.dead) throw new HostDown();
         const left = deadline - performance.now();
         if (left <= 0) return null;

@@ -21,13 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXPECT(cond)                                                     \
-  do {                                                                   \
-    if (!(cond)) {                                                       \
-      fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #cond); \
-      abort();                                                           \
-    }                                                                    \
-  } while (0)
+#include "fuzz.h"
 
 /* Numeric lookups only: the real getaddrinfo with AI_NUMERICHOST, so that a
  * name is never resolved over the network. */

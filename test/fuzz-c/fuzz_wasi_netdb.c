@@ -12,13 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXPECT(cond)                                                     \
-  do {                                                                   \
-    if (!(cond)) {                                                       \
-      fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #cond); \
-      abort();                                                           \
-    }                                                                    \
-  } while (0)
+#include "fuzz.h"
 
 struct servent *nsf_getservbyname(const char *name, const char *proto);
 struct servent *nsf_getservbyport(int port, const char *proto);

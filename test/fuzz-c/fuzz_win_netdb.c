@@ -12,13 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXPECT(cond)                                                     \
-  do {                                                                   \
-    if (!(cond)) {                                                       \
-      fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #cond); \
-      abort();                                                           \
-    }                                                                    \
-  } while (0)
+#include "fuzz.h"
 
 /* What win/netdb.c asks of the backend (internal.h). */
 int nsi_service_by_name(const char *name, const char *proto, ns_servent *out);
