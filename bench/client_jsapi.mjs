@@ -9,7 +9,7 @@ import * as ns from '../js/index.js';
 import {
   CHUNK, MESSAGE, message, now, runClient, timedCalls, warmThenTime,
 } from './client_common.mjs';
-import { connectTcp, sendAll } from './jsapi_common.mjs';
+import { connectOnce, connectTcp, sendAll } from './jsapi_common.mjs';
 
 function recvExactly(sock, length) {
   const parts = [];
@@ -35,13 +35,6 @@ function sendBytes(sock, chunk, total) {
   }
 }
 
-function connectOnce(host, port) {
-  const sock = ns.createNativeSocket(ns.AF_INET, ns.SOCK_STREAM, ns.IPPROTO_TCP);
-  ns.connect(sock, { address: host, port });
-  const got = ns.recv(sock, 1);
-  ns.close(sock);
-  if (got.length !== 0) throw new Error('connect: the peer did not close');
-}
 
 function udpRounds(sock, host, port, rounds) {
   for (let i = 0; i < rounds; i++) {

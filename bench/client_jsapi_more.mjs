@@ -10,7 +10,7 @@ import * as ns from '../js/index.js';
 import {
   CHUNK, MESSAGE, message, now, p99us, phase, runClient, startClock, stopClock,
 } from './client_common.mjs';
-import { connectTcp, sendAll } from './jsapi_common.mjs';
+import { connectOnce, connectTcp, sendAll } from './jsapi_common.mjs';
 
 const MANY = 1000; // connections of "many" and "open"
 
@@ -91,13 +91,6 @@ function many(host, port, amount) {
   return { ops: MANY * amount, bytes: 0, ...timed, p99us: p99us(latencies) };
 }
 
-function connectOnce(host, port) {
-  const sock = ns.createNativeSocket(ns.AF_INET, ns.SOCK_STREAM, ns.IPPROTO_TCP);
-  ns.connect(sock, { address: host, port });
-  const got = ns.recv(sock, 1);
-  ns.close(sock);
-  if (got.length !== 0) throw new Error('connect: the peer did not close');
-}
 
 function churn(host, port, amount) {
   phase('before');

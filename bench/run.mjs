@@ -31,13 +31,8 @@ const outFile = outArg > 0 ? process.argv[outArg + 1] : path.join(BUILD, 'result
 const CLIENT_TIMEOUT_MS = 120_000; // the slowest timed client run takes a few seconds
 const MEMORY_TIMEOUT_MS = 600_000; // 100,000 connections at the slowest client's ~1,000/s
 
-// The runner's flags that let the guest use the network, when this runner
-// has them (a runner that denies the network by default); none otherwise.
-function runnerNetworkFlags(runner) {
-  const help = spawnSync(process.execPath, [runner, '--help'], { encoding: 'utf8', timeout: 30_000 });
-  const text = `${help.stdout ?? ''}${help.stderr ?? ''}`;
-  return ['--allow-net', '--allow-lookup'].filter((flag) => text.includes(flag));
-}
+// The runner denies the guest the network unless told (docs/sandbox.md).
+const RUNNER_NETWORK = ['--allow-net', '--allow-lookup'];
 
 // How each client is started; null with a reason when it cannot be.
 // `byTest` names another program for some tests.
@@ -49,7 +44,7 @@ function clientCommands() {
   return {
     raw: { argv: [path.join(BUILD, 'client-raw')] },
     native: { argv: [path.join(BUILD, 'client-native')] },
-    wasm: { argv: [node, runner, ...runnerNetworkFlags(runner), path.join(BUILD, 'client.wasm')] },
+    wasm: { argv: [node, runner, ...RUNNER_NETWORK, path.join(BUILD, 'client.wasm')] },
     emscripten: emscripten
       ? { argv: [node, emscripten] }
       : { missing: process.env.BENCH_EMSCRIPTEN_MISSING || 'not built' },

@@ -200,13 +200,20 @@ export async function send(sock, data, flags = 0, options = undefined) {
   return check(rc, 'send');
 }
 
-/** Receives up to `length` bytes: a Buffer, empty at end of stream. */
-export async function recv(sock, length = 65536, flags = 0, options = undefined) {
+// recv's and recvFrom's optional arguments, (length, flags, options) with
+// the options object allowed in place of either: checked, with defaults.
+function receiveArgs(length = 65536, flags = 0, options = undefined) {
   if (isOptions(length)) [length, options] = [65536, length];
   else if (isOptions(flags)) [flags, options] = [0, flags];
-  socketArg(sock);
   lengthArg(length);
   int32('flags', flags);
+  return { length, flags, options };
+}
+
+/** Receives up to `length` bytes: a Buffer, empty at end of stream. */
+export async function recv(sock, length = 65536, flags = 0, options = undefined) {
+  socketArg(sock);
+  ({ length, flags, options } = receiveArgs(length, flags, options));
   const signal = signalOf(options);
   const s = load();
   let out;
@@ -262,11 +269,8 @@ export async function sendTo(sock, data, addr, ...rest) {
 
 /** Receives a datagram: { data, family, address, port } or { data, family, path }. */
 export async function recvFrom(sock, length = 65536, flags = 0, options = undefined) {
-  if (isOptions(length)) [length, options] = [65536, length];
-  else if (isOptions(flags)) [flags, options] = [0, flags];
   socketArg(sock);
-  lengthArg(length);
-  int32('flags', flags);
+  ({ length, flags, options } = receiveArgs(length, flags, options));
   const signal = signalOf(options);
   const s = load();
   let out;

@@ -1,7 +1,7 @@
 // What the load and fault tests share: the guest under the host in its own
 // process (so a host that hangs or grows cannot take the test runner with
 // it), its lines on stdout, its memory from /proc.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -18,17 +18,8 @@ export const MiB = 2 ** 20;
 /** `short` in ./build.sh test, `long` under ./build.sh load. */
 export const size = (short, long) => (LONG ? long : short);
 
-let networkFlags = null;
-// The runner's flags that give the guest the network, when it has them
-// (a runner that denies the network by default); none otherwise.
-function runnerNetworkFlags() {
-  if (networkFlags === null) {
-    const help = spawnSync(process.execPath, [RUNNER, '--help'], { encoding: 'utf8', timeout: 30_000 });
-    const text = `${help.stdout ?? ''}${help.stderr ?? ''}`;
-    networkFlags = ['--allow-net', '--allow-lookup'].filter((flag) => text.includes(flag));
-  }
-  return networkFlags;
-}
+// The runner denies the guest the network unless told (docs/sandbox.md).
+const RUNNER_NETWORK = ['--allow-net', '--allow-lookup'];
 
 /** The resident set of `pid` in bytes (`field`: VmRSS, or VmHWM for its
  * peak), or null once the process is gone. */
@@ -51,7 +42,7 @@ export function memoryOf(pid, field = 'VmRSS') {
  * same program instead (a peer, or a kernel to compare with).
  */
 export function startGuest(args, { deadlineMs = 600_000, onLine = null, native = false } = {}) {
-  const argv = native ? [NATIVE_GUEST, ...args] : [process.execPath, RUNNER, ...runnerNetworkFlags(), GUEST, ...args];
+  const argv = native ? [NATIVE_GUEST, ...args] : [process.execPath, RUNNER, ...RUNNER_NETWORK, GUEST, ...args];
   const child = spawn(argv[0], argv.slice(1), { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
