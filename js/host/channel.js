@@ -33,6 +33,15 @@ const SPIN_MS = 0.1;
 // Waits that sleep at once after one that outlasted the spin: a sample of
 // the answers' timing small enough to come back to spinning quickly.
 const SPIN_SKIPS = 8;
+
+/**
+ * What a wait is for. Each kind learns its own spin: a connect's answer
+ * (a kernel handshake through the worker) may come within the spin while
+ * the end of the stream that follows comes much later; one shared choice
+ * swung back and forth and spun in vain on every second wait.
+ */
+export const WAIT = { REPLY: 0, DATA: 1, CONNECT: 2, ACCEPT: 3, POLL: 4, FLUSH: 5 };
+const WAIT_KINDS = 6;
 // A request unanswered this long means a wedged worker (a lookup that the
 // system resolver gives up on takes well under this).
 const REQUEST_DEADLINE_MS = 60_000;
@@ -54,7 +63,7 @@ export class GuestChannel {
     this.requestDeadlineMs = REQUEST_DEADLINE_MS;
     this.onDead = null; // called once, when this side first sees the worker gone
     this.mourned = false;
-    this.spinSkips = 0;
+    this.spinSkips = new Int32Array(WAIT_KINDS);
   }
 
   get dead() {
@@ -112,7 +121,7 @@ export class GuestChannel {
       const seen = Atomics.load(this.ctrl, C_REPLY);
       const reply = this._takeReply(seq);
       if (reply !== undefined) return reply;
-      if (!this._sleep(C_REPLY, seen, deadline)) {
+      if (!this._sleep(C_REPLY, seen, deadline, WAIT.REPLY)) {
         this.markDead();
         throw new HostDown();
       }
@@ -171,17 +180,17 @@ export class GuestChannel {
    * Waits until the event counter moves from `seen` or `deadline` (ms,
    * performance.now() clock) passes. Returns false on timeout.
    */
-  waitEvent(seen, deadline) {
-    return this._sleep(C_EVENT, seen, deadline);
+  waitEvent(seen, deadline, kind = WAIT.DATA) {
+    return this._sleep(C_EVENT, seen, deadline, kind);
   }
 
   // Spins while answers come within the spin (most of them, on a quiet
   // machine), and stops spinning while they come later: on a loaded machine
   // the spin only takes a core from the threads that make the answer (the
   // worker, the peer). Each wait's length, spun or slept, moves the choice.
-  _spin(index, seen) {
-    if (this.spinSkips > 0) {
-      this.spinSkips--;
+  _spin(index, seen, kind) {
+    if (this.spinSkips[kind] > 0) {
+      this.spinSkips[kind]--;
       return false;
     }
     const until = performance.now() + SPIN_MS;
@@ -193,16 +202,15 @@ export class GuestChannel {
 
   // After a wait that a spin would have missed, the next few waits sleep at
   // once; one that a spin would have caught brings spinning back.
-  _learn(waitedMs) {
-    if (waitedMs <= SPIN_MS) this.spinSkips = 0;
-    else this.spinSkips = SPIN_SKIPS;
+  _learn(kind, waitedMs) {
+    this.spinSkips[kind] = waitedMs <= SPIN_MS ? 0 : SPIN_SKIPS;
   }
 
-  _sleep(index, seen, deadline) {
+  _sleep(index, seen, deadline, kind) {
     const start = performance.now();
-    if (this._spin(index, seen)) return true;
+    if (this._spin(index, seen, kind)) return true;
     const woke = this._sleepLong(index, seen, deadline);
-    this._learn(performance.now() - start);
+    this._learn(kind, performance.now() - start);
     return woke;
   }
 

@@ -18,8 +18,7 @@ export class DatagramPaths {
     }
     const { errno, addr } = this._target(sock, guestAddr, 'send');
     if (errno) return errno;
-    this._open(sock);
-    return this.channel.request({ op: OP.CONNECT, id: sock.id, addr }).errno;
+    return this.channel.request(this._open(sock, { op: OP.CONNECT, id: sock.id, addr })).errno;
   }
 
   _recvDatagram(sock, dsts, peek) {
@@ -87,7 +86,6 @@ export class DatagramPaths {
   membership(sock, join, group, iface) {
     if (sock.type !== DGRAM) return E.NOPROTOOPT;
     if (!options.membershipFits(sock, group)) return E.INVAL;
-    this._open(sock);
-    return this.channel.request({ op: OP.MEMBERSHIP, id: sock.id, join, group, iface }).errno;
+    return this.channel.request(this._open(sock, { op: OP.MEMBERSHIP, id: sock.id, join, group, iface })).errno;
   }
 }

@@ -13,6 +13,7 @@ import {
   CLOCK_REALTIME, E, EVENT_SIZE, EVENTRWFLAGS_HANGUP, EVENTTYPE_CLOCK, EVENTTYPE_FD_READ,
   EVENTTYPE_FD_WRITE, SUBCLOCKFLAGS_ABSTIME, SUBSCRIPTION_SIZE,
 } from '../abi.js';
+import { WAIT } from '../channel.js';
 
 const TWO_32 = 4294967296;
 
@@ -151,6 +152,6 @@ export function pollOneoff({ memory, fds, sockets }, inPtr, outPtr, count, neven
       Atomics.wait(sleeper, 0, 0, Math.min(deadline - now, 2 ** 31));
       continue;
     }
-    channel.waitEvent(seen, deadline);
+    channel.waitEvent(seen, deadline, WAIT.POLL);
   }
 }

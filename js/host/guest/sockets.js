@@ -12,7 +12,7 @@ import {
   ADDR_PATH_SIZE, ADDR_SIZE, AF_INET, AF_INET6, AF_UNIX, E, ENDPOINT, IPPROTO_TCP, IPPROTO_UDP, OP,
   SDFLAGS_RD, SDFLAGS_WR, SOCK_DGRAM as DGRAM, SOCK_STREAM as STREAM,
 } from '../abi.js';
-import { HostDown } from '../channel.js';
+import { HostDown, WAIT } from '../channel.js';
 import { NetworkPolicy } from '../policy.js';
 import * as options from './options.js';
 import { defaultOptions } from './options.js';
@@ -173,8 +173,7 @@ export class SocketLayer {
     if (sock.bound || (sock.flags() & (F_CONNECTED | F_CONNECTING))) return E.INVAL;
     const { errno, addr } = this._target(sock, guestAddr, 'bind');
     if (errno) return errno;
-    this._open(sock);
-    const reply = this.channel.request({ op: OP.BIND, id: sock.id, addr });
+    const reply = this.channel.request(this._open(sock, { op: OP.BIND, id: sock.id, addr }));
     if (reply.errno === 0) {
       sock.bound = true;
       if (sock.family === AF_UNIX) sock.guestPath = guestAddr.path;
@@ -208,8 +207,7 @@ export class SocketLayer {
     if (sock.type === DGRAM && !(flags & F_PEER)) return E.NOTCONN;
     if (how & SDFLAGS_RD) sock.shutRd = true;
     if (how & SDFLAGS_WR) sock.shutWr = true;
-    this._open(sock);
-    this.channel.post({ op: OP.SHUTDOWN, id: sock.id, how });
+    this.channel.post(this._open(sock, { op: OP.SHUTDOWN, id: sock.id, how }));
     return 0;
   }
 
@@ -278,24 +276,31 @@ export class SocketLayer {
   }
 
   // Tells the worker about the socket, with the options set so far.
-  _open(sock) {
-    if (sock.opened) return;
+  // The worker learns of the socket with its first message: `msg`, which
+  // then carries the 'open' (one message, not two, for a socket's first
+  // bind or connect), or a message of its own. Returns `msg`.
+  _open(sock, msg = null) {
+    if (sock.opened) return msg;
     sock.opened = true;
     const options = {};
     for (const [key, value] of sock.changedOptions) options[key] = value;
-    this.channel.post({
+    const open = {
       op: OP.OPEN, id: sock.id, type: sock.type === STREAM ? ENDPOINT.STREAM : ENDPOINT.DGRAM,
       family: sock.family, options,
-    });
+    };
+    if (msg === null) this.channel.post(open);
+    else msg.open = open;
+    return msg;
   }
 
   /**
    * Runs `attempt` until it returns something other than undefined, waiting
    * for socket events between tries; a non-blocking socket gets EAGAIN, and
    * so does one whose `timeoutMs` (its receive or send timeout) runs out.
-   * Returns the attempt's result or -E.AGAIN.
+   * Returns the attempt's result or -E.AGAIN. `kind` (channel.js WAIT)
+   * keeps the spin's learning apart from other waits'.
    */
-  _block(sock, attempt, ignoreNonblock = false, timeoutMs = 0) {
+  _block(sock, attempt, ignoreNonblock = false, timeoutMs = 0, kind = WAIT.DATA) {
     // SO_RCVTIMEO / SO_SNDTIMEO: EAGAIN once the time is up, as on Linux.
     const deadline = timeoutMs > 0 ? performance.now() + timeoutMs : Infinity;
     for (;;) {
@@ -304,7 +309,7 @@ export class SocketLayer {
       if (result !== undefined) return result;
       if (sock.nonblock && !ignoreNonblock) return -E.AGAIN;
       if (performance.now() >= deadline) return -E.AGAIN;
-      this.channel.waitEvent(seen, deadline);
+      this.channel.waitEvent(seen, deadline, kind);
     }
   }
 }

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { AF_UNIX, E, OP, SOCK_DGRAM as DGRAM, SOCK_STREAM as STREAM } from '../abi.js';
 import { errnoFromNode } from '../errno.js';
-import { spinFor } from '../channel.js';
+import { spinFor, WAIT } from '../channel.js';
 import { anyAddress } from '../addresses.js';
 import { skipBytes } from './buffers.js';
 import {
@@ -39,8 +39,7 @@ export class StreamPaths {
     }
     // As Linux: a negative backlog is the most, and the queue holds one more.
     const wanted = backlog < 0 || backlog > SOMAXCONN ? SOMAXCONN : backlog;
-    this._open(sock);
-    const reply = this.channel.request({ op: OP.LISTEN, id: sock.id, backlog: wanted });
+    const reply = this.channel.request(this._open(sock, { op: OP.LISTEN, id: sock.id, backlog: wanted }));
     if (reply.errno === 0) {
       sock.bound = true;
       sock.backlog = wanted + 1;
@@ -92,8 +91,7 @@ export class StreamPaths {
     // non-blocking socket.
     sock.active = true;
     Atomics.or(sock.hdr, H_FLAGS, F_CONNECTING);
-    this._open(sock);
-    this.channel.post({ op: OP.DIAL, id: sock.id, addr });
+    this.channel.post(this._open(sock, { op: OP.DIAL, id: sock.id, addr }));
     if (sock.family === AF_UNIX) sock.guestPeerPath = guestAddr.path;
     if (sock.nonblock) {
       sock.connectAcked = false;
@@ -104,7 +102,7 @@ export class StreamPaths {
       if (now & F_CONNECTING) return undefined;
       if (now & F_CONNECTED) return 0;
       return sock.takeError() || E.CONNREFUSED;
-    }, true);
+    }, true, 0, WAIT.CONNECT);
   }
 
   // Connections from peers the policy denies are closed unseen.
@@ -138,7 +136,7 @@ export class StreamPaths {
       const id = Atomics.load(hdr, ACC_BASE_WORD + ((tail >>> 0) % ACC_CAP));
       Atomics.store(hdr, H_ACC_TAIL, (tail + 1) | 0);
       return { errno: 0, id };
-    }, false, listener.options.rcvTimeo);
+    }, false, listener.options.rcvTimeo, WAIT.ACCEPT);
     if (typeof result === 'number') return { errno: -result };
     const sock = this._claim(listener, result.id, nonblock);
     this._lendSlots(listener);
@@ -335,7 +333,7 @@ export class StreamPaths {
       if (Atomics.load(hdr, H_TX_TAIL) === head) return 0;
       if (Atomics.load(hdr, H_ERROR) !== 0 || (sock.flags() & F_TX_DEAD)) return 0;
       return undefined;
-    }, true);
+    }, true, 0, WAIT.FLUSH);
   }
 
   _writeStream(sock, srcs, skip) {

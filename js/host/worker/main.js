@@ -88,6 +88,7 @@ function handle(msg) {
     channel.reply(msg.seq, body);
   };
   try {
+    if (msg.open !== undefined) open(msg.open); // a socket's first message opens it
     switch (msg.op) {
       case OP.OPEN: return open(msg);
       case OP.CHUNK: return pool.addChunk(msg.number, msg.sab);

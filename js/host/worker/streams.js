@@ -236,11 +236,16 @@ export class StreamEndpoint extends Endpoint {
     sock.on('error', (err) => this._fail(errnoFromNode(err)));
     sock.on('close', () => {
       this.sockClosed = true;
-      this._peerFinished();
+      // A socket the guest has closed is watched by no one: waking the guest
+      // (asleep on its next call) would cost it a futex round for nothing.
+      if (this.closedByGuest) {
+        this.release();
+        return;
+      }
+      this._peerFinished(false);
       this.setFlags(F_TX_DEAD);
       this.clearFlags(F_CONNECTING);
       this.hub.event();
-      if (this.closedByGuest) this.release();
     });
     // An accepted socket starts paused (pauseOnConnect).
     sock.resume();
@@ -394,10 +399,10 @@ export class StreamEndpoint extends Endpoint {
     if (this.pendingBytes >= HOLD_MAX) this.sock.pause();
   }
 
-  _peerFinished() {
+  _peerFinished(notify = true) {
     if (this.pendingRx.length) this.eofPending = true;
     else this.setFlags(F_RX_EOF);
-    this.hub.event();
+    if (notify && !this.closedByGuest) this.hub.event();
   }
 
   /** The guest consumed data or queued some: move what can move. */
