@@ -41,7 +41,14 @@ const SPIN_SKIPS = 8;
  * swung back and forth and spun in vain on every second wait.
  */
 export const WAIT = { REPLY: 0, DATA: 1, CONNECT: 2, ACCEPT: 3, POLL: 4, FLUSH: 5 };
-const WAIT_KINDS = 6;
+// The spin of each kind (ms). Data and poll waits spin longer: a datagram's
+// answer passes the worker twice (out and in) and comes 100–150 µs later
+// on a 2-core VM, just past SPIN_MS, so nearly every UDP round trip slept
+// and paid a futex wake on both threads (UDP row: 126 → 94 µs at 0.3 ms;
+// the TCP echo row, answered within 0.1 ms, does not move). Connects did
+// not gain from a longer spin (their answer is a handshake through the
+// worker, 120–270 µs), only burnt CPU.
+const KIND_SPIN_MS = [SPIN_MS, 0.3, SPIN_MS, SPIN_MS, 0.3, SPIN_MS];
 // A request unanswered this long means a wedged worker (a lookup that the
 // system resolver gives up on takes well under this).
 const REQUEST_DEADLINE_MS = 60_000;
@@ -63,7 +70,7 @@ export class GuestChannel {
     this.requestDeadlineMs = REQUEST_DEADLINE_MS;
     this.onDead = null; // called once, when this side first sees the worker gone
     this.mourned = false;
-    this.spinSkips = new Int32Array(WAIT_KINDS);
+    this.spinSkips = new Int32Array(KIND_SPIN_MS.length);
   }
 
   get dead() {
@@ -193,7 +200,7 @@ export class GuestChannel {
       this.spinSkips[kind]--;
       return false;
     }
-    const until = performance.now() + SPIN_MS;
+    const until = performance.now() + KIND_SPIN_MS[kind];
     while (performance.now() < until) {
       if (Atomics.load(this.ctrl, index) !== seen) return true;
     }
@@ -203,7 +210,7 @@ export class GuestChannel {
   // After a wait that a spin would have missed, the next few waits sleep at
   // once; one that a spin would have caught brings spinning back.
   _learn(kind, waitedMs) {
-    this.spinSkips[kind] = waitedMs <= SPIN_MS ? 0 : SPIN_SKIPS;
+    this.spinSkips[kind] = waitedMs <= KIND_SPIN_MS[kind] ? 0 : SPIN_SKIPS;
   }
 
   _sleep(index, seen, deadline, kind) {

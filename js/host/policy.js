@@ -95,7 +95,7 @@ export function parseRule(rule) {
     return { ops, kind: 'unix', path: path.posix.normalize(p) };
   }
   if (text === '*' || text.startsWith('*:')) {
-    return { ops, kind: 'ip', list: anyIp(), ports: parsePorts(text === '*' ? undefined : text.slice(2), rule) };
+    return { ops, kind: 'ip', list: anyIp(), anyAddress: true, ports: parsePorts(text === '*' ? undefined : text.slice(2), rule) };
   }
   if (text.startsWith('[')) {
     const close = text.indexOf(']');
@@ -113,6 +113,11 @@ export function parseRule(rule) {
   if (/^[\d./]+$/.test(host)) return { ops, kind: 'ip', list: subnet(host, 'ipv4', rule), ports };
   if (!HOST_NAME.test(host)) throw ruleError(rule, `"${host}" is not an address, a CIDR block or a host name`);
   return { ops, kind: 'name', name: host.toLowerCase(), ports, list: null };
+}
+
+function allowsEverything(rules) {
+  const whole = (r) => r.ops.size === ALL_OPS.size && (r.kind === 'ip' ? r.anyAddress === true && r.ports === null : r.path === null);
+  return rules.some((r) => r.kind === 'ip' && whole(r)) && rules.some((r) => r.kind === 'unix' && whole(r));
 }
 
 function rulesOf(value, what) {
@@ -194,7 +199,10 @@ export class NetworkPolicy {
     this.deny = rulesOf(spec.deny, 'deny') ?? [];
     this.lookup = spec.lookup ?? true;
     this.hook = spec.check ?? null;
-    this.everything = false;
+    // Nothing denied, no hook, and rules that take in every address, port
+    // and path (`--allow-net`): no call needs judging, and a datagram
+    // socket's every sendto would otherwise pay for it.
+    this.everything = this.deny.length === 0 && this.hook === null && allowsEverything(this.allow);
   }
 
   /**

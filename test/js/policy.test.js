@@ -66,6 +66,21 @@ describe('decisions', () => {
     expect(policy({ allow: [] }).check('connect', v4('127.0.0.1', 1))).toBe(EACCES);
   });
 
+  it('only rules that allow every address, port, path and operation skip judging', () => {
+    // The fast path (--allow-net) must not swallow a narrower rule.
+    expect(policy({ allow: ['*', 'unix'] }).everything).toBe(true);
+    expect(policy({}).everything).toBe(true);
+    const narrower = [
+      { allow: ['*'] }, { allow: ['*:1-100', 'unix'] }, { allow: ['connect:*', 'unix'] },
+      { allow: ['*', 'unix:/tmp'] }, { allow: ['*', 'unix'], deny: ['127.0.0.2'] },
+      { allow: ['*', 'unix'], check: () => true },
+    ];
+    for (const spec of narrower) expect(policy(spec).everything).toBe(false);
+    expect(policy({ allow: ['*:1-100', 'unix'] }).check('send', v4('127.0.0.1', 101))).toBe(EACCES);
+    expect(policy({ allow: ['connect:*', 'unix'] }).check('send', v4('127.0.0.1', 1))).toBe(EACCES);
+    expect(policy({ allow: ['*', 'unix'], check: () => false }).check('send', v4('127.0.0.1', 1))).toBe(EACCES);
+  });
+
   it('accept matches the peer address and the listening port', () => {
     const p = policy({ allow: ['127.0.0.1:8000'] });
     expect(p.check('accept', v4('127.0.0.1', 40000), v4('127.0.0.1', 8000))).toBe(0);

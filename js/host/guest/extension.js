@@ -24,9 +24,7 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
   };
 
   const writeAddress = (ptr, addr) => {
-    const bytes = new Uint8Array(ADDR_SIZE);
-    encodeAddress(addr, bytes);
-    memory.bytes(ptr, ADDR_SIZE).set(bytes);
+    encodeAddress(addr, memory.bytes(ptr, ADDR_SIZE));
   };
 
   const text = (ptr, len) => {

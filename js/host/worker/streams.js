@@ -220,7 +220,8 @@ export class StreamEndpoint extends Endpoint {
   // Wires a Node socket (connecting or accepted) to this endpoint.
   _adopt(sock) {
     this.sock = sock;
-    sock.setNoDelay(this.options.noDelay);
+    // Nagle is the kernel's default: only a change costs a system call.
+    if (this.options.noDelay) sock.setNoDelay(true);
     if (this.options.keepAlive) applyKeepAlive(sock, this.options);
     if (!sock.connecting) {
       this._recordAddresses(sock, null);
