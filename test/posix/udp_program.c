@@ -85,6 +85,12 @@ static void association(void) {
   SHOW("connect to c", connect(a, (struct sockaddr *)&c_addr, sizeof(c_addr)));
   SHOW("send to the new peer", send(a, "to c", 4, 0));
   show_received("c got", c);
+  {
+    /* A socket never used: nothing to dissolve (the host once answered EBADF). */
+    int fresh = socket(AF_INET, SOCK_DGRAM, 0);
+    SHOW("connect AF_UNSPEC on a fresh socket", connect(fresh, (struct sockaddr *)&none, sizeof(none)));
+    close(fresh);
+  }
   close(a);
   close(b);
   close(c);

@@ -14,6 +14,8 @@ export class DatagramPaths {
   _connectDatagram(sock, guestAddr) {
     // AF_UNSPEC dissolves the association (a socket with none: nothing to do).
     if (guestAddr.family === AF_UNSPEC) {
+      // The worker has never heard of a socket with no association.
+      if (!sock.opened) return 0;
       return this.channel.request({ op: OP.CONNECT, id: sock.id, addr: guestAddr }).errno;
     }
     const { errno, addr } = this._target(sock, guestAddr, 'send');

@@ -162,9 +162,10 @@ export class StreamPaths {
           const n = peek ? null : this._recvDirect(sock, dsts, got);
           if (n !== null) return n;
           // The kernel has nothing now (or this is a peek): the worker reads
-          // again and says when there is more.
+          // again and says when there is more. A socket that failed or was
+          // torn down while reading was left here says so below: its worker
+          // cannot read again, and no event would follow.
           this._handReadingBack(sock);
-          return undefined;
         }
         // The worker may have paused just after this side emptied the ring
         // (and so saw no pause to report): ask for the held data again.
