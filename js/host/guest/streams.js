@@ -171,6 +171,13 @@ export class StreamPaths {
         // (and so saw no pause to report): ask for the held data again.
         if (sock.flags() & F_RX_PAUSED) this._kick(sock);
         if (sock.shutRd) return 0;
+        // The worker flags an error or the end after the bytes before them,
+        // which may have come since the ring was looked at above (a guest
+        // that has just handed reading back gives the worker time to read
+        // the rest and the FIN): those bytes go first.
+        if ((sock.flags() & F_RX_EOF) !== 0 || Atomics.load(sock.hdr, H_ERROR) !== 0) {
+          if (ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL) > 0) return this._readStream(sock, dsts, got, peek);
+        }
         const err = sock.takeError();
         if (err) return -err;
         if (sock.flags() & F_RX_EOF) return 0;
