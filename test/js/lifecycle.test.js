@@ -162,6 +162,70 @@ describe('every request is answered', () => {
   });
 });
 
+// Run in a child process: on a regression the recv waits for good, and
+// the child's deadline turns that into a failure instead of a hung suite.
+const TORN_DOWN_READER = `
+  import fs from 'node:fs';
+  import * as ns from ${JSON.stringify(new URL('../../js/index.js', import.meta.url).href)};
+  const c = ns.createNativeSocket();
+  ns.connect(c, '127.0.0.1', Number(process.env.PEER_PORT));
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200); // the ring fills
+  ns.setBlocking(c, false);
+  const chunk = Buffer.alloc(65536, 2);
+  for (let i = 0; i < 400; i++) {
+    try { ns.send(c, chunk); } catch (e) { if (e.code !== 'EAGAIN') throw e; break; }
+  }
+  ns.setBlocking(c, true);
+  console.log('queued');
+  fs.readSync(0, Buffer.alloc(3));
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); // the worker fails the socket
+  let total = 0;
+  try {
+    for (;;) { const b = ns.recv(c, 65536); if (b.length === 0) break; total += b.length; }
+    console.log('end after', total);
+  } catch (e) {
+    console.log('error', e.code, 'after', total);
+  }
+  process.exit(0);`;
+
+describe('a connection torn down while the guest reads its kernel socket', () => {
+  // The worker fills the ring and leaves reading to the guest (F_RX_DIRECT);
+  // a send queued in the ring then fails on the peer's reset and the worker
+  // closes the socket, revoking the descriptor. The guest's recv must see
+  // the bytes the ring holds and then the error; it used to hand reading
+  // back to a worker that could no longer read, and wait for good.
+  it('recv returns the ring\'s bytes, then ECONNRESET, and never waits for good', async () => {
+    const net = await import('node:net');
+    const { spawn } = await import('node:child_process');
+    const server = net.createServer((c) => {
+      c.on('error', () => {});
+      c.write(Buffer.alloc(1 << 20, 1));
+      c.pause(); // reads nothing: the guest's sends back up into its ring
+      server.conn = c;
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => server.close(r)));
+    const child = spawn(process.execPath, ['--input-type=module', '-e', TORN_DOWN_READER], {
+      env: { ...process.env, PEER_PORT: String(server.address().port) },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let out = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (String(d).includes('queued')) {
+        server.conn.resetAndDestroy();
+        setTimeout(() => child.stdin.write('go\n'), 50);
+      }
+    });
+    const code = await new Promise((r) => child.on('exit', (c) => r(c)));
+    clearTimeout(timer);
+    expect(code).toBe(0); // not killed at its deadline
+    expect(out).toMatch(/^error ECONNRESET after \d+$/m);
+    expect(Number(/after (\d+)/.exec(out)[1])).toBeGreaterThan(0); // the ring's bytes came first
+  }, 30_000);
+});
+
 describe('a non-blocking call never waits', () => {
   it('send to a peer that finished sending and stopped reading: EAGAIN once full', async () => {
     const peer = startNodePeer(`
