@@ -124,6 +124,25 @@ static void send_after_reset(void) {
   close(c);
 }
 
+/* MSG_WAITALL that gets part of what it asked for, then a reset: the part
+ * is its answer, and the reset is the next call's error (the host once
+ * dropped the error and reported an end instead). */
+static void waitall_then_reset(void) {
+  int c, s;
+  char buf[100];
+  ssize_t n;
+  connected_pair(&c, &s, 0);
+  if (send(s, "0123456789", 10, 0) != 10) DIE("send");
+  setsockopt(s, SOL_SOCKET, SO_LINGER, &RESET, sizeof(RESET));
+  close(s);
+  await_readable(c);
+  n = recv(c, buf, sizeof(buf), MSG_WAITALL);
+  if (n < 0) printf("recv MSG_WAITALL: %s\n", errno_name(errno));
+  else printf("recv MSG_WAITALL: %zd\n", n);
+  peer_reads("then", c);
+  close(c);
+}
+
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
   setvbuf(stdout, NULL, _IOLBF, 0);
@@ -133,5 +152,6 @@ int main(void) {
   close_with_unread();
   inherited_linger();
   send_after_reset();
+  waitall_then_reset();
   return 0;
 }

@@ -86,6 +86,17 @@ static void association(void) {
   SHOW("send to the new peer", send(a, "to c", 4, 0));
   show_received("c got", c);
   {
+    /* shutdown(SHUT_RD) on a connected socket: readable at once, and a
+     * recv on the empty queue is 0 (the host once waited for a datagram). */
+    struct pollfd p = {a, POLLIN, 0};
+    char buf[8];
+    int ready;
+    SHOW("shutdown SHUT_RD", shutdown(a, SHUT_RD));
+    ready = poll(&p, 1, 0);
+    printf("poll after SHUT_RD: %d, POLLIN %d\n", ready, (p.revents & POLLIN) != 0);
+    if (p.revents & POLLIN) printf("recv after SHUT_RD: %zd\n", recv(a, buf, sizeof(buf), 0));
+  }
+  {
     /* A socket never used: nothing to dissolve (the host once answered EBADF). */
     int fresh = socket(AF_INET, SOCK_DGRAM, 0);
     SHOW("connect AF_UNSPEC on a fresh socket", connect(fresh, (struct sockaddr *)&none, sizeof(none)));

@@ -30,7 +30,10 @@ export class DatagramPaths {
       const record = dgramPeek(sock.rx, sock.hdr, H_RX_HEAD, H_RX_TAIL);
       if (record === null) {
         const err = sock.takeError();
-        return err ? -err : undefined;
+        if (err) return -err;
+        // After shutdown(SHUT_RD) an empty queue reads as 0, as on Linux
+        // (the usual way to wake a thread blocked in recv).
+        return sock.shutRd ? 0 : undefined;
       }
       let copied = 0;
       for (const dst of dsts) {

@@ -238,7 +238,7 @@ export class SocketLayer {
     if (sock.type === DGRAM) {
       const record = dgramPeek(sock.rx, sock.hdr, H_RX_HEAD, H_RX_TAIL);
       return {
-        read: record !== null || pendingError,
+        read: record !== null || pendingError || sock.shutRd,
         write: this._datagramFits(sock, 1024) || pendingError,
         nbytes: record ? record.payload.length : 0,
         hangup: false,
@@ -257,11 +257,13 @@ export class SocketLayer {
     if (available === 0 && (flags & F_RX_PAUSED)) this._kick(sock); // see recv()
     // What the kernel holds is known only to a read: the worker reads again.
     if (available === 0 && (flags & F_RX_DIRECT)) this._handReadingBack(sock);
+    // Held bytes come before the end or an error (see recv()).
     const eof = (flags & F_RX_EOF) !== 0 && !(flags & F_RX_PAUSED);
+    const failed = pendingError && !(flags & F_RX_PAUSED);
     const connecting = (flags & F_CONNECTING) !== 0;
     const room = sock.tx.length - ringUsed(sock.hdr, H_TX_HEAD, H_TX_TAIL);
     return {
-      read: available > 0 || eof || pendingError || sock.shutRd,
+      read: available > 0 || eof || failed || sock.shutRd,
       write: !connecting && (room > 0 || pendingError || (flags & F_TX_DEAD) !== 0),
       nbytes: available,
       hangup: eof && (flags & F_TX_DEAD) !== 0,

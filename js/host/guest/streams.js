@@ -155,38 +155,52 @@ export class StreamPaths {
     const total = dsts.reduce((sum, d) => sum + d.length, 0);
     let got = 0;
     for (;;) {
-      const n = this._block(sock, () => {
-        const available = ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL);
-        if (available > 0) return this._readStream(sock, dsts, got, peek);
-        if (sock.flags() & F_RX_DIRECT) {
-          const n = peek ? null : this._recvDirect(sock, dsts, got);
-          if (n !== null) return n;
-          // The kernel has nothing now (or this is a peek): the worker reads
-          // again and says when there is more. A socket that failed or was
-          // torn down while reading was left here says so below: its worker
-          // cannot read again, and no event would follow.
-          this._handReadingBack(sock);
-        }
-        // The worker may have paused just after this side emptied the ring
-        // (and so saw no pause to report): ask for the held data again.
-        if (sock.flags() & F_RX_PAUSED) this._kick(sock);
-        if (sock.shutRd) return 0;
-        // The worker flags an error or the end after the bytes before them,
-        // which may have come since the ring was looked at above (a guest
-        // that has just handed reading back gives the worker time to read
-        // the rest and the FIN): those bytes go first.
-        if ((sock.flags() & F_RX_EOF) !== 0 || Atomics.load(sock.hdr, H_ERROR) !== 0) {
-          if (ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL) > 0) return this._readStream(sock, dsts, got, peek);
-        }
-        const err = sock.takeError();
-        if (err) return -err;
-        if (sock.flags() & F_RX_EOF) return 0;
-        return undefined;
-      }, false, sock.options.rcvTimeo);
-      if (n < 0) return got > 0 ? { errno: 0, n: got } : { errno: -n };
+      const n = this._block(sock, () => this._receiveStep(sock, dsts, got, peek), false, sock.options.rcvTimeo);
+      if (n < 0) {
+        // MSG_WAITALL with bytes already taken: they are the answer, and the
+        // error waits for the next call, as Linux keeps sk_err pending.
+        if (got > 0 && n !== -E.AGAIN) Atomics.compareExchange(sock.hdr, H_ERROR, 0, -n);
+        return got > 0 ? { errno: 0, n: got } : { errno: -n };
+      }
       got += n;
       if (n === 0 || !waitAll || peek || got >= total || sock.nonblock) return { errno: 0, n: got };
     }
+  }
+
+  // One try of recv: bytes, 0 at the end, -errno, or undefined to wait.
+  // The worker adds bytes to the ring before it sets any flag that follows
+  // them (F_RX_DIRECT, F_RX_EOF, an error), so each flag read here is
+  // followed by another look at the ring: bytes that came in between go
+  // first, and nothing is reported ahead of them.
+  _receiveStep(sock, dsts, got, peek) {
+    if (ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL) > 0) return this._readStream(sock, dsts, got, peek);
+    if (sock.flags() & F_RX_DIRECT) {
+      // The worker may have filled the ring and handed reading over since
+      // the look above: the ring's bytes come before the kernel's.
+      if (ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL) > 0) return this._readStream(sock, dsts, got, peek);
+      const n = peek ? null : this._recvDirect(sock, dsts, got);
+      if (n !== null) return n;
+      // The kernel has nothing now (or this is a peek): the worker reads
+      // again and says when there is more. A socket that failed or was
+      // torn down while reading was left here says so below: its worker
+      // cannot read again, and no event would follow.
+      this._handReadingBack(sock);
+    }
+    if (sock.shutRd) return 0;
+    const flags = sock.flags();
+    // The worker holds bytes the ring had no room for: they come before the
+    // end or an error, so ask for them (the worker may have paused just
+    // after this side emptied the ring, and so saw no pause to report).
+    if (flags & F_RX_PAUSED) {
+      this._kick(sock);
+      return undefined;
+    }
+    const failed = Atomics.load(sock.hdr, H_ERROR) !== 0;
+    if (!failed && !(flags & F_RX_EOF)) return undefined;
+    if (ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL) > 0) return this._readStream(sock, dsts, got, peek);
+    const err = failed ? sock.takeError() : 0;
+    if (err) return -err;
+    return (flags & F_RX_EOF) ? 0 : undefined;
   }
 
   _readStream(sock, dsts, skip, peek) {
