@@ -1,12 +1,13 @@
 // The JS API on real loopback sockets: TCP (v4, v6), UDP, unix, blocking and
 // non-blocking use, select, options, addresses and the shape of errors
 // (lookups.test.js: the resolver, databases, conversions, the module).
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { catchError } from './catch-error.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ns from '../../js/index.js';
+import { trackedSockets } from './tracked-sockets.js';
 
 const {
   AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, IPPROTO_UDP, IPPROTO_TCP,
@@ -15,14 +16,7 @@ const {
 
 const hasV6 = Object.values(os.networkInterfaces()).flat().some((i) => i.address === '::1');
 
-const opened = [];
-const track = (s) => (opened.push(s), s);
-afterEach(() => {
-  for (const s of opened.splice(0)) {
-    try { ns.close(s); } catch { /* closed by the test */ }
-  }
-});
-afterAll(() => ns.closeHost());
+const { track } = trackedSockets(ns);
 
 function listener(family = AF_INET, address = family === AF_INET6 ? '::1' : '127.0.0.1') {
   const sock = track(ns.createNativeSocket(family, SOCK_STREAM));

@@ -3,7 +3,7 @@
 // order; a peer that resets mid-stream fails the sender and never lets bytes
 // leak into another connection; the resolver's remembered /etc/hosts answers
 // are the system's own and are dropped when the file changes.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,17 +12,9 @@ import * as ns from '../../js/index.js';
 import { SocketHost } from '../../js/host/index.js';
 import { startNodePeer } from './node-peer.js';
 import { catchError } from './catch-error.js';
+import { trackedSockets } from './tracked-sockets.js';
 
-const opened = [];
-const track = (s) => (opened.push(s), s);
-const cleanups = [];
-afterEach(async () => {
-  for (const s of opened.splice(0)) {
-    try { ns.close(s); } catch { /* already closed */ }
-  }
-  for (const fn of cleanups.splice(0)) await fn();
-});
-afterAll(() => ns.closeHost());
+const { track, cleanups, opened } = trackedSockets(ns);
 
 // A sink that reads slowly now and then (so the sender's kernel buffer
 // fills and sends switch between the direct path and the ring), and reports

@@ -3,7 +3,7 @@
 // call runs in a worker thread (or a child process); peers in this thread are
 // driven with non-blocking sockets and select, awaiting the event loop between
 // polls.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
@@ -14,20 +14,12 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as ns from '../../js/index.js';
 import { startNodePeer } from './node-peer.js';
+import { trackedSockets } from './tracked-sockets.js';
 
 const { AF_INET, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SHUT_WR, SOL_SOCKET, SO_ERROR } = ns;
 
-const opened = [];
-const track = (s) => (opened.push(s), s);
-const cleanups = [];
+const { track, cleanups } = trackedSockets(ns);
 const nodePeer = (code, data) => startNodePeer(code, data, cleanups);
-afterEach(async () => {
-  for (const s of opened.splice(0)) {
-    try { ns.close(s); } catch { /* already closed */ }
-  }
-  for (const fn of cleanups.splice(0)) await fn();
-});
-afterAll(() => ns.closeHost());
 
 async function until(pred, what, ms = 10_000) {
   const deadline = Date.now() + ms;

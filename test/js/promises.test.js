@@ -3,7 +3,7 @@
 // loop that stays free (timers and Node's own net peers in this same thread
 // keep running), cancellation with AbortSignal, and name lookups off the
 // thread.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -12,19 +12,11 @@ import { catchError } from './catch-error.js';
 import { startNodePeer } from './node-peer.js';
 import * as ns from '../../js/promises.js';
 import * as blocking from '../../js/index.js';
+import { trackedSockets } from './tracked-sockets.js';
 
 const { AF_INET, SOCK_STREAM, SOCK_DGRAM, AbortError, NativeSocketsError } = ns;
 
-const opened = [];
-const cleanups = [];
-const track = (s) => (opened.push(s), s);
-afterEach(async () => {
-  for (const s of opened.splice(0)) {
-    try { ns.close(s); } catch { /* closed by the test */ }
-  }
-  for (const fn of cleanups.splice(0)) await fn();
-});
-afterAll(() => ns.closeHost());
+const { track, cleanups, opened } = trackedSockets(ns);
 
 function listener(backlog) {
   const sock = track(ns.createNativeSocket(AF_INET, SOCK_STREAM));

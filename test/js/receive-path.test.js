@@ -4,22 +4,14 @@
 // over whole and in order whatever the guest mixes in (peeks, polls,
 // non-blocking calls, pauses); the end comes once everything is read; a
 // datagram sender waiting for room in its ring is woken (F_TX_WANT).
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import * as ns from '../../js/index.js';
 import { startNodePeer } from './node-peer.js';
+import { trackedSockets } from './tracked-sockets.js';
 
-const opened = [];
-const track = (s) => (opened.push(s), s);
-const cleanups = [];
-afterEach(async () => {
-  for (const s of opened.splice(0)) {
-    try { ns.close(s); } catch { /* already closed */ }
-  }
-  for (const fn of cleanups.splice(0)) await fn();
-});
-afterAll(() => ns.closeHost());
+const { track, cleanups } = trackedSockets(ns);
 
 // A source that sends `data.bytes` of a pattern as fast as the reader
 // takes them, then closes, and reports the SHA-256 of what it sent.
