@@ -8,6 +8,7 @@ import { errnoOf, guarded } from './guard.js';
 import { handOverSocket } from './fd-table.js';
 import { GuestInvalid } from '../memory.js';
 import { posixImports } from './posix.js';
+import { writeEntry } from './buffers.js';
 
 
 export function extensionImports({ memory, fds, sockets, resolver, databases }) {
@@ -37,24 +38,6 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
     const s = text(ptr, len);
     if (s.includes('\0')) throw new GuestInvalid();
     return s;
-  };
-
-  // NUL-separated strings after a u32, as service_by_* and protocol_by_name answer.
-  // The caller has checked the whole output region.
-  const writeEntry = (out, outLen, number, strings) => {
-    const encoder = new TextEncoder();
-    const parts = [...strings, ''].map((s) => encoder.encode(s));
-    const size = 4 + parts.reduce((n, p) => n + p.length + 1, 0);
-    if (size > (outLen >>> 0)) return E.RANGE;
-    const bytes = memory.bytes(out, size);
-    new DataView(bytes.buffer, bytes.byteOffset, 4).setUint32(0, number, true);
-    let at = 4;
-    for (const p of parts) {
-      bytes.set(p, at);
-      bytes[at + p.length] = 0;
-      at += p.length + 1;
-    }
-    return 0;
   };
 
   const socketCalls = {
@@ -159,7 +142,7 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
       memory.check(out, outLen);
       const entry = databases.serviceByName(wanted, protocol);
       if (!entry) return E.NOENT;
-      return writeEntry(out, outLen, entry.port, [entry.name, entry.proto, ...entry.aliases]);
+      return writeEntry(memory, out, outLen, entry.port, [entry.name, entry.proto, ...entry.aliases]);
     },
 
     service_by_port(port, proto, protoLen, out, outLen) {
@@ -168,7 +151,7 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
       memory.check(out, outLen);
       const entry = databases.serviceByPort(port, protocol);
       if (!entry) return E.NOENT;
-      return writeEntry(out, outLen, entry.port, [entry.name, entry.proto, ...entry.aliases]);
+      return writeEntry(memory, out, outLen, entry.port, [entry.name, entry.proto, ...entry.aliases]);
     },
 
     protocol_by_name(name, nameLen, out, outLen) {
@@ -176,7 +159,7 @@ export function extensionImports({ memory, fds, sockets, resolver, databases }) 
       memory.check(out, outLen);
       const entry = databases.protocolByName(wanted);
       if (!entry) return E.NOENT;
-      return writeEntry(out, outLen, entry.number, [entry.name, ...entry.aliases]);
+      return writeEntry(memory, out, outLen, entry.number, [entry.name, ...entry.aliases]);
     },
   };
 

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { ADDR_SIZE, AF_INET, AF_INET6, E, IFACE, IFACE_NAME_SIZE, IFACE_SIZE, IFF } from '../abi.js';
 import { decodeAddress, encodeAddress } from '../addresses.js';
+import { writeEntry } from './buffers.js';
 
 // The flag bits the ABI passes on from the kernel.
 const IFF_REPORTED = 0xffff;
@@ -96,18 +97,7 @@ export function posixImports({ memory, fds, sockets, databases }) {
     protocol_by_number(number, out, outLen) {
       const entry = databases.protocols.find((p) => p.number === number);
       if (!entry) return E.NOENT;
-      const parts = [entry.name, ...entry.aliases, ''].map((s) => new TextEncoder().encode(s));
-      const size = 4 + parts.reduce((n, p) => n + p.length + 1, 0);
-      if (size > (outLen >>> 0)) return E.RANGE;
-      const bytes = memory.bytes(out, size);
-      new DataView(bytes.buffer, bytes.byteOffset, 4).setUint32(0, entry.number, true);
-      let at = 4;
-      for (const p of parts) {
-        bytes.set(p, at);
-        bytes[at + p.length] = 0;
-        at += p.length + 1;
-      }
-      return 0;
+      return writeEntry(memory, out, outLen, entry.number, [entry.name, ...entry.aliases]);
     },
 
     socket_membership(fd, join, groupPtr, groupLen, iface) {
