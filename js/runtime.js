@@ -348,31 +348,33 @@ export function stringArg(name, v) {
   return v;
 }
 
-/** string (UTF-8), Buffer, any TypedArray or DataView, ArrayBuffer → Uint8Array. */
-export function dataArg(v, name = 'data') {
-  let u8;
-  if (typeof v === 'string') u8 = Buffer.from(v, 'utf8');
-  else if (ArrayBuffer.isView(v)) u8 = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-  else if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer)) {
-    u8 = new Uint8Array(v);
-  } else {
-    throw typeError(name, 'a string, Buffer, TypedArray, DataView or ArrayBuffer', v);
+// A Uint8Array over the memory of a TypedArray, DataView or (Shared)
+// ArrayBuffer, or null for anything else.
+function bytesOver(v) {
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer)) {
+    return new Uint8Array(v);
   }
+  return null;
+}
+
+function ioSized(u8, name) {
   if (u8.byteLength > MAX_IO) throw rangeError(`${name}.byteLength`, `at most ${MAX_IO}`, u8.byteLength);
   return u8;
 }
 
+/** string (UTF-8), Buffer, any TypedArray or DataView, ArrayBuffer → Uint8Array. */
+export function dataArg(v, name = 'data') {
+  const u8 = typeof v === 'string' ? Buffer.from(v, 'utf8') : bytesOver(v);
+  if (u8 === null) throw typeError(name, 'a string, Buffer, TypedArray, DataView or ArrayBuffer', v);
+  return ioSized(u8, name);
+}
+
 /** A buffer to receive into (TypedArray, DataView, ArrayBuffer) → a Uint8Array over its memory. */
 export function intoArg(v, name = 'buffer') {
-  let u8;
-  if (ArrayBuffer.isView(v)) u8 = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-  else if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer)) {
-    u8 = new Uint8Array(v);
-  } else {
-    throw typeError(name, 'a Buffer, TypedArray, DataView or ArrayBuffer', v);
-  }
-  if (u8.byteLength > MAX_IO) throw rangeError(`${name}.byteLength`, `at most ${MAX_IO}`, u8.byteLength);
-  return u8;
+  const u8 = bytesOver(v);
+  if (u8 === null) throw typeError(name, 'a Buffer, TypedArray, DataView or ArrayBuffer', v);
+  return ioSized(u8, name);
 }
 
 export function lengthArg(v, name = 'length') {
