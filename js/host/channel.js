@@ -48,7 +48,11 @@ export const WAIT = { REPLY: 0, DATA: 1, CONNECT: 2, ACCEPT: 3, POLL: 4, FLUSH: 
 // the TCP echo row, answered within 0.1 ms, does not move). Connects did
 // not gain from a longer spin (their answer is a handshake through the
 // worker, 120–270 µs), only burnt CPU.
-const KIND_SPIN_MS = [SPIN_MS, 0.3, SPIN_MS, SPIN_MS, 0.3, SPIN_MS];
+const DATA_SPIN_MS = 0.3;
+const KIND_SPIN_MS = [];
+for (const kind of Object.values(WAIT)) {
+  KIND_SPIN_MS[kind] = kind === WAIT.DATA || kind === WAIT.POLL ? DATA_SPIN_MS : SPIN_MS;
+}
 // A request unanswered this long means a wedged worker (a lookup that the
 // system resolver gives up on takes well under this).
 const REQUEST_DEADLINE_MS = 60_000;

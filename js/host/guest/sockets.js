@@ -277,10 +277,10 @@ export class SocketLayer {
     if ((Atomics.or(sock.hdr, H_FLAGS, F_KICKED) & F_KICKED) === 0) this.channel.kick(sock.id);
   }
 
-  // Tells the worker about the socket, with the options set so far.
-  // The worker learns of the socket with its first message: `msg`, which
-  // then carries the 'open' (one message, not two, for a socket's first
-  // bind or connect), or a message of its own. Returns `msg`.
+  // Tells the worker about the socket, with the options set so far, in its
+  // first message: `msg`, which then carries the 'open' (one message, not
+  // two, for a socket's first bind or connect), or a message of its own.
+  // Returns `msg`.
   _open(sock, msg = null) {
     if (sock.opened) return msg;
     sock.opened = true;

@@ -243,10 +243,9 @@ export class StreamEndpoint extends Endpoint {
         this.release();
         return;
       }
-      this._peerFinished(false);
       this.setFlags(F_TX_DEAD);
       this.clearFlags(F_CONNECTING);
-      this.hub.event();
+      this._peerFinished();
     });
     // An accepted socket starts paused (pauseOnConnect).
     sock.resume();
@@ -404,10 +403,10 @@ export class StreamEndpoint extends Endpoint {
     if (this.pendingBytes >= HOLD_MAX) this.sock.pause();
   }
 
-  _peerFinished(notify = true) {
+  _peerFinished() {
     if (this.pendingRx.length) this.eofPending = true;
     else this.setFlags(F_RX_EOF);
-    if (notify && !this.closedByGuest) this.hub.event();
+    if (!this.closedByGuest) this.hub.event();
   }
 
   /** The guest consumed data or queued some: move what can move. */
