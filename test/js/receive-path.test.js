@@ -164,6 +164,46 @@ describe('an error comes after the bytes before it', () => {
   }, 30_000);
 });
 
+describe('a reset right behind data', () => {
+  // The peer writes and resets in one go, so the bytes and the reset reach
+  // the kernel together; libuv then reports an end without reading the
+  // error (a short read, then POLLHUP). The host must tell FIN from the
+  // reset, as read(2) does.
+  it('is ECONNRESET after the bytes, not an orderly end', async () => {
+    const ROUNDS = 20;
+    const l = track(ns.createNativeSocket());
+    ns.bindAddr(l, { address: '127.0.0.1', port: 0 });
+    ns.listen(l);
+    const peer = startNodePeer(`
+      for (let i = 0; i < data.rounds; i++) {
+        await new Promise((done) => {
+          const c = net.connect(data.port, '127.0.0.1', () => {
+            c.write('0123456789');
+            c.resetAndDestroy();
+            c.on('close', done);
+          });
+          c.on('error', () => {});
+        });
+      }
+      port.postMessage('done');`, { port: ns.getLocalAddr(l, ns.AF_INET).port, rounds: ROUNDS }, cleanups);
+    const endings = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const s = track(ns.accept(l).socket);
+      let text = '';
+      let ending = 'end';
+      try {
+        for (let got = ns.recv(s, 100); got.length > 0; got = ns.recv(s, 100)) text += got.toString();
+      } catch (err) {
+        ending = err.code;
+      }
+      endings.push(`${text} ${ending}`);
+      ns.close(s);
+    }
+    expect(await peer.next()).toBe('done');
+    expect(endings).toEqual(Array(ROUNDS).fill('0123456789 ECONNRESET'));
+  }, 30_000);
+});
+
 describe('datagram sends', () => {
   it('a sender blocked on a full ring is woken when the worker makes room', async () => {
     const sink = dgram.createSocket('udp4');

@@ -143,6 +143,33 @@ static void waitall_then_reset(void) {
   close(c);
 }
 
+/* A connection whose client resets before the server takes it: accept()
+ * still returns it, and its reads give the bytes sent before the reset,
+ * then ECONNRESET (the host once dropped such a connection unseen, and
+ * accept() waited for another). */
+static void reset_before_accept(void) {
+  struct sockaddr_in addr;
+  socklen_t len = sizeof(addr);
+  int listener = socket(AF_INET, SOCK_STREAM, 0), c, s;
+  memset(&addr, 0, sizeof(addr));
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (listener < 0 || bind(listener, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(listener, 4) < 0) DIE("listen");
+  if (getsockname(listener, (struct sockaddr *)&addr, &len) < 0) DIE("getsockname");
+  c = socket(AF_INET, SOCK_STREAM, 0);
+  if (c < 0 || connect(c, (struct sockaddr *)&addr, sizeof(addr)) < 0) DIE("connect");
+  if (send(c, "early", 5, 0) != 5) DIE("send");
+  setsockopt(c, SOL_SOCKET, SO_LINGER, &RESET, sizeof(RESET));
+  close(c);
+  s = accept(listener, NULL, NULL);
+  printf("accept after the reset: %s\n", s >= 0 ? "a socket" : errno_name(errno));
+  if (s >= 0) {
+    peer_reads("its reads", s);
+    close(s);
+  }
+  close(listener);
+}
+
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
   setvbuf(stdout, NULL, _IOLBF, 0);
@@ -153,5 +180,6 @@ int main(void) {
   inherited_linger();
   send_after_reset();
   waitall_then_reset();
+  reset_before_accept();
   return 0;
 }
