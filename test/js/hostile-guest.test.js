@@ -300,7 +300,7 @@ describe('output regions are checked whole before anything is written', () => {
     expect(g.x.raw_host_name(at, 64)).toBe(0);
   });
 
-  it('service_by_name, service_by_port, protocol_by_name: the whole out_len is checked', () => {
+  it('service_by_name, service_by_port, protocol_by_name, protocol_by_number: the whole out_len is checked', () => {
     const g = load();
     const base = g.grow(PAGE);
     const at = g.end - 200;
@@ -310,7 +310,11 @@ describe('output regions are checked whole before anything is written', () => {
     expect(g.x.raw_service_by_name(base, name, 0, 0, at, 4096)).toBe(EFAULT);
     expect(g.x.raw_service_by_port(80, proto, protoLen, at, 4096)).toBe(EFAULT);
     expect(g.x.raw_protocol_by_name(proto, protoLen, at, 0xffffffff)).toBe(EFAULT);
+    // checked before the lookup: a number no entry has is EFAULT too
+    expect(g.x.raw_protocol_by_number(6, at, 4096)).toBe(EFAULT);
+    expect(g.x.raw_protocol_by_number(253, at, 4096)).toBe(EFAULT);
     expect(g.untouched(at, 200)).toBe(true);
+    expect(g.x.raw_protocol_by_number(6, at, 200)).toBe(0);
     expect(g.x.raw_service_by_name(base, name, 0, 0, at, 200)).toBe(0);
   });
 

@@ -94,7 +94,10 @@ export function posixImports({ memory, fds, sockets, databases }) {
       return 0;
     },
 
+    // The region is judged before the lookup, as protocol_by_name does: a
+    // bad one is EFAULT whether or not the number is known.
     protocol_by_number(number, out, outLen) {
+      memory.check(out, outLen);
       const entry = databases.protocols.find((p) => p.number === number);
       if (!entry) return E.NOENT;
       return writeEntry(memory, out, outLen, entry.number, [entry.name, ...entry.aliases]);

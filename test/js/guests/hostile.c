@@ -178,6 +178,7 @@ EXT(socket_connect) int raw_socket_connect_import(u32 fd, u32 addr, u32 len);
 EXT(host_name) int raw_host_name_import(u32 buf, u32 len);
 EXT(service_by_port) int raw_service_by_port_import(u32 port, u32 proto, u32 proto_len, u32 out, u32 out_len);
 EXT(protocol_by_name) int raw_protocol_by_name_import(u32 name, u32 name_len, u32 out, u32 out_len);
+EXT(protocol_by_number) int raw_protocol_by_number_import(u32 number, u32 out, u32 out_len);
 
 EXPORT(raw_poll_oneoff) int raw_poll_oneoff(u32 in, u32 out, u32 count, u32 nevents) {
   return p1_poll_oneoff(in, out, count, nevents);
@@ -236,4 +237,7 @@ EXPORT(raw_service_by_port) int raw_service_by_port(u32 port, u32 proto, u32 pro
 }
 EXPORT(raw_protocol_by_name) int raw_protocol_by_name(u32 name, u32 name_len, u32 out, u32 out_len) {
   return raw_protocol_by_name_import(name, name_len, out, out_len);
+}
+EXPORT(raw_protocol_by_number) int raw_protocol_by_number(u32 number, u32 out, u32 out_len) {
+  return raw_protocol_by_number_import(number, out, out_len);
 }
