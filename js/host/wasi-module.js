@@ -92,6 +92,10 @@ class PortableWASI {
     if (typeof target !== 'number' || this.memory === null) return undefined;
     const buffer = this.memory.buffer;
     const view = new DataView(buffer);
+    // i32 arguments arrive signed: as unsigned, a "negative" one is far out.
+    iovs >>>= 0;
+    count >>>= 0;
+    out >>>= 0;
     if (iovs + count * 8 > buffer.byteLength || out + 4 > buffer.byteLength) return E.FAULT;
     let total = 0;
     try {

@@ -125,6 +125,19 @@ describe('poll_oneoff: the count and every table are checked before anything is 
     }
   });
 
+  it('an event table that overlaps the subscriptions: each event carries the userdata of its own subscription', () => {
+    const g = load();
+    const base = g.grow(PAGE);
+    clock(g, base, 0, 0x1111);
+    clock(g, base, 1, 0x2222);
+    // event 0 lands on subscription 1: written first, it must not be read back
+    const out = base + 48, nevents = base + 4096;
+    expect(g.x.raw_poll_oneoff(base, out, 2, nevents)).toBe(0);
+    expect(g.u32(nevents)).toBe(2);
+    const v = g.view();
+    expect([v.getBigUint64(out, true), v.getBigUint64(out + 32, true)]).toEqual([0x1111n, 0x2222n]);
+  });
+
   it('tables that end past memory are EFAULT: subscriptions, events, the count out', () => {
     const g = load();
     const base = g.grow(PAGE);

@@ -7,8 +7,9 @@
 // bounds-checked before anything is read, and a call costs no JS object per
 // subscription. The subscriptions are read straight from guest memory on
 // every scan; only the ready ones are noted (in a scratch array reused
-// across calls) and written out once the scan is over, so an output table
-// that overlaps the input cannot change what is read.
+// across calls), and their events are built in a second scratch buffer and
+// copied out whole, so an output table that overlaps the input cannot
+// change what is read.
 import {
   CLOCK_REALTIME, E, EVENT_SIZE, EVENTRWFLAGS_HANGUP, EVENTTYPE_CLOCK, EVENTTYPE_FD_READ,
   EVENTTYPE_FD_WRITE, SUBCLOCKFLAGS_ABSTIME, SUBSCRIPTION_SIZE,
@@ -114,19 +115,26 @@ function scanClocks(subs, count, ref, now) {
   return n === 0 && earliest >= 0 ? note(0, earliest, 0, 0, 0) : n;
 }
 
+// The events of a call, built before any is written (see the top).
+let staged = new Uint8Array(64 * EVENT_SIZE);
+
 function writeEvents(subs, events, n, memory, neventsOut) {
+  const size = n * EVENT_SIZE;
+  if (staged.length < size) staged = new Uint8Array(Math.max(size, staged.length * 2));
+  staged.fill(0, 0, size);
+  const out = new DataView(staged.buffer, 0, size);
   for (let k = 0; k < n; k++) {
     const i = ready[k * 4];
     const from = i * SUBSCRIPTION_SIZE;
     const at = k * EVENT_SIZE;
-    for (let w = 0; w < EVENT_SIZE; w += 4) events.setUint32(at + w, 0, true);
-    events.setUint32(at, subs.getUint32(from, true), true); // userdata, copied as is
-    events.setUint32(at + 4, subs.getUint32(from + 4, true), true);
-    events.setUint16(at + 8, ready[k * 4 + 1], true);
-    events.setUint8(at + 10, subs.getUint8(from + 8));
-    events.setUint32(at + 16, ready[k * 4 + 2], true);
-    events.setUint16(at + 24, ready[k * 4 + 3], true);
+    out.setUint32(at, subs.getUint32(from, true), true); // userdata, copied as is
+    out.setUint32(at + 4, subs.getUint32(from + 4, true), true);
+    out.setUint16(at + 8, ready[k * 4 + 1], true);
+    out.setUint8(at + 10, subs.getUint8(from + 8));
+    out.setUint32(at + 16, ready[k * 4 + 2], true);
+    out.setUint16(at + 24, ready[k * 4 + 3], true);
   }
+  new Uint8Array(events.buffer, events.byteOffset, size).set(staged.subarray(0, size));
   memory.setU32(neventsOut, n);
   return 0;
 }

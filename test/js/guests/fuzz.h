@@ -72,6 +72,8 @@ int chance(u32 percent);
 /* the fuzzer's descriptors (fuzz.c) */
 void pool_add(u32 fd);
 void protect(u32 fd);
+/* Records why the run failed (fuzz_failure() reads it); returns 1. */
+int fail(const char *what, int rc);
 extern uint16_t listen_ports[8];
 
 /* the echo checks (fuzz_echo.c): 0 when the data came back intact */

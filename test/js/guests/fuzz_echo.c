@@ -11,7 +11,7 @@ static uint8_t sent[16384], got[16384];
 static uint8_t local_addr[ADDR_SIZE];
 static u32 scratch[64];
 
-static int fail(const char *what, int rc) {
+int fail(const char *what, int rc) {
   static const char digits[] = "0123456789";
   size_t n = strlen(what);
   if (n > 200) n = 200;
