@@ -162,6 +162,39 @@ describe('an error comes after the bytes before it', () => {
     expect(total).toBe(BYTES);
     expect(error).toBe('ECONNRESET');
   }, 30_000);
+
+  // Past the ring and the worker's 1 MiB hold, Node pauses the stream but
+  // goes on reading into its own buffer; the reset destroyed the stream
+  // with those last bytes never emitted.
+  it('bytes Node buffered after the hold filled are read before the reset too', async () => {
+    // The ring and the hold exactly, so the worker pauses on the last of
+    // them; then a few bytes (under Node's high-water mark: it goes on
+    // reading), then the reset.
+    const FIRST = 256 * 1024 + (1 << 20), LAST = 8000, BYTES = FIRST + LAST;
+    const l = track(ns.createNativeSocket());
+    ns.bindAddr(l, { address: '127.0.0.1', port: 0 });
+    ns.listen(l);
+    const peer = startNodePeer(`
+      const later = (f) => setTimeout(f, 200);
+      const c = net.connect(data.port, '127.0.0.1', () => {
+        c.write(Buffer.alloc(data.first, 7), () => later(() => c.write(Buffer.alloc(data.last, 7), () => later(() => {
+          c.resetAndDestroy();
+          port.postMessage('reset');
+        }))));
+      });
+      c.on('error', () => {});`, { port: ns.getLocalAddr(l, ns.AF_INET).port, first: FIRST, last: LAST }, cleanups);
+    const s = track(ns.accept(l).socket);
+    expect(await peer.next()).toBe('reset');
+    pause(200);
+    let total = 0;
+    let error = null;
+    try {
+      for (let got = ns.recv(s, 65536); got.length > 0; got = ns.recv(s, 65536)) total += got.length;
+    } catch (err) {
+      error = err.code;
+    }
+    expect({ total, error }).toEqual({ total: BYTES, error: 'ECONNRESET' });
+  }, 30_000);
 });
 
 describe('a reset right behind data', () => {
@@ -187,8 +220,11 @@ describe('a reset right behind data', () => {
       }
       port.postMessage('done');`, { port: ns.getLocalAddr(l, ns.AF_INET).port, rounds: ROUNDS }, cleanups);
     const endings = [];
+    const listening = ns.getLocalAddr(l, ns.AF_INET);
     for (let i = 0; i < ROUNDS; i++) {
       const s = track(ns.accept(l).socket);
+      // this side's name is known even where the peer's is gone
+      expect(ns.getLocalAddr(s, ns.AF_INET)).toEqual(listening);
       let text = '';
       let ending = 'end';
       try {

@@ -238,7 +238,10 @@ export class StreamEndpoint extends Endpoint {
       this.txBlocked = false;
       this.flush();
     });
-    sock.on('error', (err) => this._fail(errnoFromNode(err)));
+    sock.on('error', (err) => {
+      this._takeBuffered(sock);
+      this._fail(errnoFromNode(err));
+    });
     sock.on('close', () => {
       this.sockClosed = true;
       // A socket the guest has closed is watched by no one: waking the guest
@@ -296,6 +299,11 @@ export class StreamEndpoint extends Endpoint {
     if (sock.remoteAddress !== undefined) {
       this.setLocal(fromNode(sock.localAddress, sock.localPort, sock.remoteFamily));
       this.setPeer(fromNode(sock.remoteAddress, sock.remotePort, sock.remoteFamily));
+    } else if (sock.localAddress !== undefined && this.family !== AF_UNIX) {
+      // A peer that reset before this was asked has no name left; this
+      // side's still has one (getsockname works, getpeername is ENOTCONN).
+      this.setLocal(fromNode(sock.localAddress, sock.localPort));
+      if (target) this.setPeer(target);
     } else if (target) {
       this.setPeer(target);
     } else if (this.family === AF_UNIX) {
@@ -413,7 +421,7 @@ export class StreamEndpoint extends Endpoint {
   // them apart as read(2) does: 0 after FIN, the reset's error (which this
   // read takes, as Node's own would have), or EAGAIN.
   _errorBehindEnd(sock) {
-    const fd = NODE_HANDLES && sock._handle ? sock._handle.fd : -1;
+    const fd = NODE_HANDLES && sock._handle && !this.closedByGuest ? sock._handle.fd : -1;
     if (!(fd >= 0)) return 0;
     try {
       const buf = spareReadBuffer();
@@ -422,6 +430,15 @@ export class StreamEndpoint extends Endpoint {
     } catch (err) {
       return err.code === 'EAGAIN' ? 0 : errnoFromNode(err);
     }
+  }
+
+  // A paused accepted socket (see _hold) goes on reading into Node's own
+  // buffer up to its high-water mark; a failure destroys the stream with
+  // those bytes never emitted. They arrived before the error, so they are
+  // the guest's first, as the kernel would give them.
+  _takeBuffered(sock) {
+    if (this.closedByGuest) return;
+    for (let chunk = sock.read(); chunk !== null; chunk = sock.read()) this._deliver(chunk);
   }
 
   _peerFinished() {
