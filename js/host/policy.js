@@ -227,6 +227,21 @@ export class NetworkPolicy {
     return 0;
   }
 
+  /**
+   * Whether 'accept' on `local` (the listener's address) admits every peer,
+   * so that a connection whose peer is unknown (it reset before its name
+   * could be read) needs no judging: an allow rule for any address on that
+   * port, and no deny rule or hook for accept that could have refused it.
+   */
+  acceptsAnyPeer(local) {
+    if (this.everything) return true;
+    if (this.hook !== null || this.deny.some((r) => r.ops.has('accept'))) return false;
+    if (!local || local.family === AF_UNIX) return false;
+    const port = local.port ?? 0;
+    return this.allow.some((r) => r.ops.has('accept') && r.anyAddress === true &&
+      (r.ports === null || (port >= r.ports[0] && port <= r.ports[1])));
+  }
+
   _askHook(op, subject, local) {
     try {
       const localView = local ? judgedAddress('bind', local) : undefined;

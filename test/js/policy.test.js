@@ -66,6 +66,21 @@ describe('decisions', () => {
     expect(policy({ allow: [] }).check('connect', v4('127.0.0.1', 1))).toBe(EACCES);
   });
 
+  it('a peer without an address (it reset first) passes only where every peer would', () => {
+    const listener = v4('127.0.0.1', 8080);
+    expect(policy({ allow: ['*'] }).acceptsAnyPeer(listener)).toBe(true);
+    expect(policy({ allow: ['accept:*:8080'] }).acceptsAnyPeer(listener)).toBe(true);
+    expect(policy({ allow: ['accept:*:8000-8100', 'connect:*'] }).acceptsAnyPeer(listener)).toBe(true);
+    const refused = [
+      { allow: ['accept:*:9090'] }, { allow: ['connect:*'] }, { allow: ['accept:127.0.0.1'] },
+      { allow: ['*'], deny: ['accept:10.0.0.0/8'] }, { allow: ['*'], check: () => true },
+    ];
+    for (const spec of refused) expect(policy(spec).acceptsAnyPeer(listener)).toBe(false);
+    expect(policy({ allow: ['*'], deny: ['connect:10.0.0.0/8'] }).acceptsAnyPeer(listener)).toBe(true);
+    expect(policy(true).acceptsAnyPeer(listener)).toBe(true);
+    expect(policy(false).acceptsAnyPeer(listener)).toBe(false);
+  });
+
   it('only rules that allow every address, port, path and operation skip judging', () => {
     // The fast path (--allow-net) must not swallow a narrower rule.
     expect(policy({ allow: ['*', 'unix'] }).everything).toBe(true);

@@ -117,12 +117,12 @@ export class StreamPaths {
 
   // A unix peer has no name of its own: the listener's path is judged. A
   // peer that reset before the worker saw its connection has no name left
-  // (getpeername fails): it passes only a policy that allows every address,
-  // and then, as from the kernel, accept() returns it and a read the reset.
+  // (getpeername fails): it passes only where any peer would, and then, as
+  // from the kernel, accept() returns it and a read the reset.
   _peerAllowed(listener, sock) {
     const local = this.localAddr(listener);
     const peer = listener.family === AF_UNIX ? local : this.peerAddr(sock);
-    if (peer === null) return this.policy.everything;
+    if (peer === null) return this.policy.acceptsAnyPeer(local);
     return this.policy.check('accept', peer, local) === 0;
   }
 
