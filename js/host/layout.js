@@ -64,6 +64,7 @@ export const F_CLAIMED = 1 << 10; // an accepted socket the guest has taken
 export const F_ACC_STARVED = 1 << 11; // the worker holds connections and has no spare slot
 export const F_TX_WANT = 1 << 12; // a guest waits for room in a datagram send ring
 export const F_RX_DIRECT = 1 << 13; // the worker stopped reading: the guest reads the kernel socket (H_FD)
+export const F_RX_FIN = 1 << 14; // with F_RX_EOF: the end was the peer's FIN, ahead of any error
 
 // Ring sizes (powers of two: the counters run free and wrap at 2^32). Every
 // slot has the same two rings, whatever the socket's type.

@@ -197,6 +197,44 @@ describe('an error comes after the bytes before it', () => {
   }, 30_000);
 });
 
+describe('after the peer\'s FIN', () => {
+  // Linux reads 0 once the FIN has come, whatever fails later: a reset that
+  // answers bytes sent after it is send's error (and SO_ERROR's).
+  it('a reset answering later sends is their error; recv stays at the end', async () => {
+    const peer = startNodePeer(`
+      const server = net.createServer({ allowHalfOpen: true }, (c) => {
+        c.pause(); // reads nothing: the guest's sends fill the kernel, then the ring
+        c.end('bye');
+        require('node:worker_threads').parentPort.once('message', () => {
+          c.destroy(); // unread bytes: a reset
+          port.postMessage('gone');
+        });
+      });
+      server.listen(0, '127.0.0.1', () => port.postMessage(server.address().port));`, {}, cleanups);
+    const s = track(ns.createNativeSocket());
+    ns.connect(s, '127.0.0.1', await peer.next());
+    expect(ns.recv(s, 100).toString()).toBe('bye');
+    expect(ns.recv(s, 100).length).toBe(0);
+    ns.setBlocking(s, false);
+    const big = Buffer.alloc(8 << 20, 1);
+    // the first fills the kernel's buffer, the second the ring, which the
+    // worker then writes
+    expect(ns.send(s, big)).toBeLessThan(big.length);
+    expect(ns.send(s, big)).toBeGreaterThan(0);
+    peer.worker.postMessage('close');
+    expect(await peer.next()).toBe('gone');
+    pause(300); // the worker's write meets the reset
+    const reads = [ns.recv(s, 100).length, ns.recv(s, 100).length];
+    let sendError = null;
+    try {
+      ns.send(s, Buffer.from('x'));
+    } catch (err) {
+      sendError = err.code;
+    }
+    expect({ reads, sendError }).toEqual({ reads: [0, 0], sendError: expect.stringMatching(/^(EPIPE|ECONNRESET)$/) });
+  }, 30_000);
+});
+
 describe('a reset right behind data', () => {
   // The peer writes and resets in one go, so the bytes and the reset reach
   // the kernel together; libuv then reports an end without reading the

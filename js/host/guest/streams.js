@@ -12,7 +12,7 @@ import { anyAddress } from '../addresses.js';
 import { skipBytes } from './buffers.js';
 import {
   ACC_BASE_WORD, ACC_CAP, F_ACC_STARVED, F_CONNECTED, F_CONNECTING, F_LISTENING, F_RX_DIRECT,
-  F_RX_EOF, F_RX_PAUSED, F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FD, H_FD_LEASE, H_FLAGS,
+  F_RX_EOF, F_RX_FIN, F_RX_PAUSED, F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL, H_ERROR, H_FD, H_FD_LEASE, H_FLAGS,
   H_RX_HEAD, H_RX_TAIL, H_SPARE_HEAD, H_SPARE_TAIL, H_TX_HEAD, H_TX_TAIL, OWNER_WORKER,
   SPARE_BASE_WORD, SPARE_CAP,
 } from '../layout.js';
@@ -202,6 +202,8 @@ export class StreamPaths {
     const failed = Atomics.load(sock.hdr, H_ERROR) !== 0;
     if (!failed && !(flags & F_RX_EOF)) return undefined;
     if (ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL) > 0) return this._readStream(sock, dsts, got, peek);
+    // The peer's FIN came first: the end, and a later error stays for send.
+    if (flags & F_RX_FIN) return 0;
     const err = failed ? sock.takeError() : 0;
     if (err) return -err;
     return (flags & F_RX_EOF) ? 0 : undefined;

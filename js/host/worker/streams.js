@@ -13,7 +13,7 @@ import { errnoFromNode } from '../errno.js';
 import { anyAddress, fromNode, nodeHost } from '../addresses.js';
 import {
   ACC_BASE_WORD, ACC_CAP, F_ACC_STARVED, F_CLAIMED, F_CONNECTED, F_CONNECTING,
-  F_LISTENING, F_RX_DIRECT, F_RX_EOF, F_RX_PAUSED, F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL,
+  F_LISTENING, F_RX_DIRECT, F_RX_EOF, F_RX_FIN, F_RX_PAUSED, F_TX_DEAD, H_ACC_HEAD, H_ACC_TAIL,
   H_FD, H_FD_LEASE, H_OWNERS, H_RX_HEAD, H_RX_TAIL, H_SPARE_HEAD, H_SPARE_TAIL,
   H_TX_HEAD, H_TX_TAIL, OWNER_WORKER, SPARE_BASE_WORD, SPARE_CAP,
 } from '../layout.js';
@@ -64,6 +64,7 @@ export class StreamEndpoint extends Endpoint {
     this.pendingRx = [];
     this.pendingBytes = 0;
     this.eofPending = false;
+    this.finReceived = false; // the peer's FIN was read (see _endFlags)
     this.rxDirect = false; // reading left to the guest (F_RX_DIRECT)
     this.txBlocked = false;
     this.txTaken = 0; // how far the ring has been handed to Node (H_TX_TAIL follows on completion)
@@ -232,7 +233,10 @@ export class StreamEndpoint extends Endpoint {
     sock.on('end', () => {
       const errno = this._errorBehindEnd(sock);
       if (errno) this._fail(errno);
-      else this._peerFinished();
+      else {
+        this.finReceived = true;
+        this._peerFinished();
+      }
     });
     sock.on('drain', () => {
       this.txBlocked = false;
@@ -319,7 +323,7 @@ export class StreamEndpoint extends Endpoint {
   // then reads see the end and writes EPIPE.
   _fail(errno) {
     this.setError(errno);
-    this.setFlags(F_TX_DEAD | F_RX_EOF);
+    this.setFlags(F_TX_DEAD | this._endFlags());
     this.clearFlags(F_CONNECTING);
     this.hub.event();
   }
@@ -441,9 +445,16 @@ export class StreamEndpoint extends Endpoint {
     for (let chunk = sock.read(); chunk !== null; chunk = sock.read()) this._deliver(chunk);
   }
 
+  // After the peer's FIN a read says 0 whatever fails later, as Linux's
+  // does (a reset that answers data sent after it is send's error and
+  // SO_ERROR's, never recv's).
+  _endFlags() {
+    return this.finReceived ? F_RX_EOF | F_RX_FIN : F_RX_EOF;
+  }
+
   _peerFinished() {
     if (this.pendingRx.length) this.eofPending = true;
-    else this.setFlags(F_RX_EOF);
+    else this.setFlags(this._endFlags());
     if (!this.closedByGuest) this.hub.event();
   }
 
@@ -470,7 +481,7 @@ export class StreamEndpoint extends Endpoint {
     if (reading && this.pendingBytes < HOLD_MAX) this.sock.resume();
     if (!this.pendingRx.length) {
       this.clearFlags(F_RX_PAUSED);
-      if (this.eofPending) this.setFlags(F_RX_EOF);
+      if (this.eofPending) this.setFlags(this._endFlags());
     }
     this.hub.event();
   }
