@@ -197,6 +197,53 @@ describe('an error comes after the bytes before it', () => {
   }, 30_000);
 });
 
+describe('a socket that fails while the guest reads slowly', () => {
+  // The worker holds its 1 MiB and Node has stopped reading with its own
+  // buffer full, so the kernel holds the rest; the guest's sends wait in
+  // the ring. The peer's reset fails the worker's write, and Node closes
+  // the descriptor: what Node buffered and what the kernel held must still
+  // reach recv, as a kernel would hand them over.
+  it('every byte that arrived is read before the failure', async () => {
+    const FIRST = 256 * 1024 + (1 << 20), SECOND = 100_000;
+    const l = track(ns.createNativeSocket());
+    ns.bindAddr(l, { address: '127.0.0.1', port: 0 });
+    ns.listen(l);
+    const peer = startNodePeer(`
+      const later = (f) => setTimeout(f, 200);
+      const c = net.connect(data.port, '127.0.0.1', () => {
+        c.pause(); // reads nothing: the guest's sends stay queued
+        c.write(Buffer.alloc(data.first, 3), () => later(() => c.write(Buffer.alloc(data.second, 4), () => later(() => {
+          port.postMessage('sent');
+        }))));
+        require('node:worker_threads').parentPort.once('message', () => {
+          c.destroy(); // unread bytes: a reset
+          port.postMessage('gone');
+        });
+      });
+      c.on('error', () => {});`, { port: ns.getLocalAddr(l, ns.AF_INET).port, first: FIRST, second: SECOND }, cleanups);
+    const s = track(ns.accept(l).socket);
+    expect(await peer.next()).toBe('sent');
+    ns.setBlocking(s, false);
+    const big = Buffer.alloc(8 << 20, 1);
+    expect(ns.send(s, big)).toBeLessThan(big.length); // the kernel's buffer
+    expect(ns.send(s, big)).toBeGreaterThan(0); // the ring
+    peer.worker.postMessage('close');
+    expect(await peer.next()).toBe('gone');
+    pause(300); // the worker's write meets the reset
+    ns.setBlocking(s, true);
+    let total = 0;
+    let ending = 'end';
+    try {
+      for (let got = ns.recv(s, 65536); got.length > 0; got = ns.recv(s, 65536)) total += got.length;
+    } catch (err) {
+      ending = err.code;
+    }
+    // The failure itself: the write's error, reported once, to this recv.
+    expect(total).toBe(FIRST + SECOND);
+    expect(ending).toMatch(/^(end|ECONNRESET|EPIPE)$/);
+  }, 30_000);
+});
+
 describe('after the peer\'s FIN', () => {
   // Linux reads 0 once the FIN has come, whatever fails later: a reset that
   // answers bytes sent after it is send's error (and SO_ERROR's).

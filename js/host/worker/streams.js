@@ -65,6 +65,7 @@ export class StreamEndpoint extends Endpoint {
     this.pendingBytes = 0;
     this.eofPending = false;
     this.finReceived = false; // the peer's FIN was read (see _endFlags)
+    this.dataEvents = 0; // Node's 'data' events (see _takeBuffered)
     this.rxDirect = false; // reading left to the guest (F_RX_DIRECT)
     this.txBlocked = false;
     this.txTaken = 0; // how far the ring has been handed to Node (H_TX_TAIL follows on completion)
@@ -229,7 +230,10 @@ export class StreamEndpoint extends Endpoint {
       this._publishDescriptor(sock);
       this.setFlags(F_CONNECTED);
     }
-    sock.on('data', (buf) => this._deliver(buf));
+    sock.on('data', (buf) => {
+      this.dataEvents++;
+      this._deliver(buf);
+    });
     sock.on('end', () => {
       const errno = this._errorBehindEnd(sock);
       if (errno) this._fail(errno);
@@ -281,6 +285,7 @@ export class StreamEndpoint extends Endpoint {
       if (typeof original !== 'function') continue;
       handle[name] = function closeAfterRevoking(...args) {
         ep.revokeDescriptor();
+        ep._keepUnread(sock, fd);
         return original.apply(this, args);
       };
     }
@@ -426,7 +431,37 @@ export class StreamEndpoint extends Endpoint {
   // read takes, as Node's own would have), or EAGAIN.
   _errorBehindEnd(sock) {
     const fd = NODE_HANDLES && sock._handle && !this.closedByGuest ? sock._handle.fd : -1;
-    if (!(fd >= 0)) return 0;
+    return fd >= 0 ? this._readRest(fd) : 0;
+  }
+
+  // A failing socket's stream is destroyed, and its descriptor closed, with
+  // bytes that arrived before the failure and were never read: those Node
+  // buffered for a paused stream (it goes on reading up to its high-water
+  // mark, see _hold), and those the kernel holds. A kernel would still hand
+  // both to recv, so they are taken first (called as the descriptor
+  // closes, and from the 'error' handler where there is no descriptor).
+  _keepUnread(sock, fd) {
+    if (this.closedByGuest) return;
+    this._takeBuffered(sock);
+    this._readRest(fd);
+  }
+
+  _takeBuffered(sock) {
+    if (this.closedByGuest) return;
+    // Only a stream with bytes: read() on an empty one may start reading.
+    // read() also emits 'data' until the error has been: each chunk once.
+    while (sock.readableLength > 0) {
+      const events = this.dataEvents;
+      const chunk = sock.read();
+      if (chunk === null) break;
+      if (this.dataEvents === events) this._deliver(chunk);
+    }
+  }
+
+  // Reads what the kernel still holds for this socket into the ring (or
+  // the hold). Returns 0 at the end or when it has nothing now, else the
+  // errno the read met.
+  _readRest(fd) {
     try {
       const buf = spareReadBuffer();
       for (let n = fs.readSync(fd, buf); n > 0; n = fs.readSync(fd, buf)) this._deliverCopy(buf.subarray(0, n));
@@ -434,15 +469,6 @@ export class StreamEndpoint extends Endpoint {
     } catch (err) {
       return err.code === 'EAGAIN' ? 0 : errnoFromNode(err);
     }
-  }
-
-  // A paused accepted socket (see _hold) goes on reading into Node's own
-  // buffer up to its high-water mark; a failure destroys the stream with
-  // those bytes never emitted. They arrived before the error, so they are
-  // the guest's first, as the kernel would give them.
-  _takeBuffered(sock) {
-    if (this.closedByGuest) return;
-    for (let chunk = sock.read(); chunk !== null; chunk = sock.read()) this._deliver(chunk);
   }
 
   // After the peer's FIN a read says 0 whatever fails later, as Linux's
