@@ -203,7 +203,9 @@ export class StreamPaths {
     if (!failed && !(flags & F_RX_EOF)) return undefined;
     if (ringUsed(sock.hdr, H_RX_HEAD, H_RX_TAIL) > 0) return this._readStream(sock, dsts, got, peek);
     // The peer's FIN came first: the end, and a later error stays for send.
-    if (flags & F_RX_FIN) return 0;
+    // Flags read afresh: the FIN may have come since `flags`, the error
+    // after it.
+    if (sock.flags() & F_RX_FIN) return 0;
     const err = failed ? sock.takeError() : 0;
     if (err) return -err;
     return (flags & F_RX_EOF) ? 0 : undefined;

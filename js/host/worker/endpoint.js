@@ -67,6 +67,11 @@ export class Endpoint {
     Atomics.store(this.hdr, H_ERROR, errno);
   }
 
+  /** As setError, unless an error the guest has not taken yet is there. */
+  keepFirstError(errno) {
+    Atomics.compareExchange(this.hdr, H_ERROR, 0, errno);
+  }
+
   setLocal(addr) {
     encodeAddress(addr, this.hdrBytes.subarray(LOCAL_ADDR_OFFSET));
     this.setFlags(F_LOCAL);

@@ -33,6 +33,8 @@ const CLOSED_IDLE_MS = 30_000;
 // Received bytes the worker holds for a guest whose ring is full before it
 // stops reading (the kernel's buffer then fills and the sender waits).
 const HOLD_MAX = 1 << 20;
+// The most a socket's last reads take from its kernel (see _readRest).
+const READ_REST_MAX = 16 << 20;
 
 
 // Whether sockets' handles are Node's own (see _publishDescriptor).
@@ -327,7 +329,9 @@ export class StreamEndpoint extends Endpoint {
   // A failed connect or a broken connection: the error is reported once,
   // then reads see the end and writes EPIPE.
   _fail(errno) {
-    this.setError(errno);
+    // The first failure is the one to report (a reset found at the end
+    // stays, though a write then fails on the same socket).
+    this.keepFirstError(errno);
     this.setFlags(F_TX_DEAD | this._endFlags());
     this.clearFlags(F_CONNECTING);
     this.hub.event();
@@ -464,7 +468,12 @@ export class StreamEndpoint extends Endpoint {
   _readRest(fd) {
     try {
       const buf = spareReadBuffer();
-      for (let n = fs.readSync(fd, buf); n > 0; n = fs.readSync(fd, buf)) this._deliverCopy(buf.subarray(0, n));
+      // A kernel's receive buffer at most: a unix peer that only shut its
+      // reading side could otherwise keep this loop fed.
+      for (let left = READ_REST_MAX, n = 1; n > 0 && left > 0; left -= n) {
+        n = fs.readSync(fd, buf);
+        if (n > 0) this._deliverCopy(buf.subarray(0, n));
+      }
       return 0;
     } catch (err) {
       return err.code === 'EAGAIN' ? 0 : errnoFromNode(err);
@@ -474,8 +483,9 @@ export class StreamEndpoint extends Endpoint {
   // After the peer's FIN a read says 0 whatever fails later, as Linux's
   // does (a reset that answers data sent after it is send's error and
   // SO_ERROR's, never recv's).
+  // TCP only: a unix stream's read reports a pending error before the end.
   _endFlags() {
-    return this.finReceived ? F_RX_EOF | F_RX_FIN : F_RX_EOF;
+    return this.finReceived && this.family !== AF_UNIX ? F_RX_EOF | F_RX_FIN : F_RX_EOF;
   }
 
   _peerFinished() {
