@@ -39,6 +39,27 @@ function pause(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+// A listening TCP socket on loopback, and its port.
+function loopbackListener() {
+  const l = track(ns.createNativeSocket());
+  ns.bindAddr(l, { address: '127.0.0.1', port: 0 });
+  ns.listen(l);
+  return { l, port: ns.getLocalAddr(l, ns.AF_INET).port };
+}
+
+// Receives until the end or an error: the bytes, and how it ended ('end'
+// or the error's code).
+function readToEnd(s, size = 65536) {
+  const chunks = [];
+  let ending = 'end';
+  try {
+    for (let got = ns.recv(s, size); got.length > 0; got = ns.recv(s, size)) chunks.push(got);
+  } catch (err) {
+    ending = err.code;
+  }
+  return { received: Buffer.concat(chunks), ending };
+}
+
 describe('stream receives: the ring and the direct read keep the byte order', () => {
   it('24 MiB read with mixed sizes, peeks, polls, non-blocking calls and pauses arrive whole, then the end', async () => {
     const peer = startNodePeer(SOURCE, { bytes: 24 << 20 }, cleanups);
@@ -134,9 +155,7 @@ describe('an error comes after the bytes before it', () => {
   // arrived before the reset is read first, and then ECONNRESET.
   it('bytes held for a full ring are read before the reset that followed them', async () => {
     const BYTES = 640 << 10; // more than the ring: the rest is held
-    const l = track(ns.createNativeSocket());
-    ns.bindAddr(l, { address: '127.0.0.1', port: 0 });
-    ns.listen(l);
+    const { l, port } = loopbackListener();
     const peer = startNodePeer(`
       const c = net.connect(data.port, '127.0.0.1', () => {
         c.write(Buffer.alloc(data.bytes, 5), () => {
@@ -144,23 +163,13 @@ describe('an error comes after the bytes before it', () => {
           setTimeout(() => { c.resetAndDestroy(); port.postMessage('reset'); }, 200);
         });
       });
-      c.on('error', () => {});`, { port: ns.getLocalAddr(l, ns.AF_INET).port, bytes: BYTES }, cleanups);
+      c.on('error', () => {});`, { port, bytes: BYTES }, cleanups);
     const s = track(ns.accept(l).socket);
     expect(await peer.next()).toBe('reset');
     pause(100); // the worker sees the reset while it holds bytes
-    let total = 0;
-    let error = null;
-    try {
-      for (;;) {
-        const got = ns.recv(s, 65536);
-        if (got.length === 0) break;
-        total += got.length;
-      }
-    } catch (err) {
-      error = err.code;
-    }
-    expect(total).toBe(BYTES);
-    expect(error).toBe('ECONNRESET');
+    const { received, ending } = readToEnd(s);
+    expect(received.length).toBe(BYTES);
+    expect(ending).toBe('ECONNRESET');
   }, 30_000);
 
   // Past the ring and the worker's 1 MiB hold, Node pauses the stream but
@@ -171,9 +180,7 @@ describe('an error comes after the bytes before it', () => {
     // them; then a few bytes (under Node's high-water mark: it goes on
     // reading), then the reset.
     const FIRST = 256 * 1024 + (1 << 20), LAST = 8000, BYTES = FIRST + LAST;
-    const l = track(ns.createNativeSocket());
-    ns.bindAddr(l, { address: '127.0.0.1', port: 0 });
-    ns.listen(l);
+    const { l, port } = loopbackListener();
     const peer = startNodePeer(`
       const later = (f) => setTimeout(f, 200);
       const c = net.connect(data.port, '127.0.0.1', () => {
@@ -182,18 +189,12 @@ describe('an error comes after the bytes before it', () => {
           port.postMessage('reset');
         }))));
       });
-      c.on('error', () => {});`, { port: ns.getLocalAddr(l, ns.AF_INET).port, first: FIRST, last: LAST }, cleanups);
+      c.on('error', () => {});`, { port, first: FIRST, last: LAST }, cleanups);
     const s = track(ns.accept(l).socket);
     expect(await peer.next()).toBe('reset');
     pause(200);
-    let total = 0;
-    let error = null;
-    try {
-      for (let got = ns.recv(s, 65536); got.length > 0; got = ns.recv(s, 65536)) total += got.length;
-    } catch (err) {
-      error = err.code;
-    }
-    expect({ total, error }).toEqual({ total: BYTES, error: 'ECONNRESET' });
+    const { received, ending } = readToEnd(s);
+    expect({ total: received.length, ending }).toEqual({ total: BYTES, ending: 'ECONNRESET' });
   }, 30_000);
 });
 
@@ -205,9 +206,7 @@ describe('a socket that fails while the guest reads slowly', () => {
   // reach recv, as a kernel would hand them over.
   it('every byte that arrived is read before the failure', async () => {
     const FIRST = 256 * 1024 + (1 << 20), SECOND = 100_000;
-    const l = track(ns.createNativeSocket());
-    ns.bindAddr(l, { address: '127.0.0.1', port: 0 });
-    ns.listen(l);
+    const { l, port } = loopbackListener();
     const peer = startNodePeer(`
       const later = (f) => setTimeout(f, 200);
       const c = net.connect(data.port, '127.0.0.1', () => {
@@ -220,7 +219,7 @@ describe('a socket that fails while the guest reads slowly', () => {
           port.postMessage('gone');
         });
       });
-      c.on('error', () => {});`, { port: ns.getLocalAddr(l, ns.AF_INET).port, first: FIRST, second: SECOND }, cleanups);
+      c.on('error', () => {});`, { port, first: FIRST, second: SECOND }, cleanups);
     const s = track(ns.accept(l).socket);
     expect(await peer.next()).toBe('sent');
     ns.setBlocking(s, false);
@@ -231,15 +230,9 @@ describe('a socket that fails while the guest reads slowly', () => {
     expect(await peer.next()).toBe('gone');
     pause(300); // the worker's write meets the reset
     ns.setBlocking(s, true);
-    let total = 0;
-    let ending = 'end';
-    try {
-      for (let got = ns.recv(s, 65536); got.length > 0; got = ns.recv(s, 65536)) total += got.length;
-    } catch (err) {
-      ending = err.code;
-    }
+    const { received, ending } = readToEnd(s);
     // The failure itself: the write's error, reported once, to this recv.
-    expect(total).toBe(FIRST + SECOND);
+    expect(received.length).toBe(FIRST + SECOND);
     expect(ending).toMatch(/^(end|ECONNRESET|EPIPE)$/);
   }, 30_000);
 });
@@ -289,9 +282,7 @@ describe('a reset right behind data', () => {
   // reset, as read(2) does.
   it('is ECONNRESET after the bytes, not an orderly end', async () => {
     const ROUNDS = 20;
-    const l = track(ns.createNativeSocket());
-    ns.bindAddr(l, { address: '127.0.0.1', port: 0 });
-    ns.listen(l);
+    const { l, port } = loopbackListener();
     const peer = startNodePeer(`
       for (let i = 0; i < data.rounds; i++) {
         await new Promise((done) => {
@@ -303,21 +294,15 @@ describe('a reset right behind data', () => {
           c.on('error', () => {});
         });
       }
-      port.postMessage('done');`, { port: ns.getLocalAddr(l, ns.AF_INET).port, rounds: ROUNDS }, cleanups);
+      port.postMessage('done');`, { port, rounds: ROUNDS }, cleanups);
     const endings = [];
     const listening = ns.getLocalAddr(l, ns.AF_INET);
     for (let i = 0; i < ROUNDS; i++) {
       const s = track(ns.accept(l).socket);
       // this side's name is known even where the peer's is gone
       expect(ns.getLocalAddr(s, ns.AF_INET)).toEqual(listening);
-      let text = '';
-      let ending = 'end';
-      try {
-        for (let got = ns.recv(s, 100); got.length > 0; got = ns.recv(s, 100)) text += got.toString();
-      } catch (err) {
-        ending = err.code;
-      }
-      endings.push(`${text} ${ending}`);
+      const { received, ending } = readToEnd(s, 100);
+      endings.push(`${received.toString()} ${ending}`);
       ns.close(s);
     }
     expect(await peer.next()).toBe('done');
