@@ -117,12 +117,16 @@ function scanClocks(subs, count, ref, now) {
 
 // The events of a call, built before any is written (see the top).
 let staged = new Uint8Array(64 * EVENT_SIZE);
+let stagedView = new DataView(staged.buffer);
 
 function writeEvents(subs, events, n, memory, neventsOut) {
   const size = n * EVENT_SIZE;
-  if (staged.length < size) staged = new Uint8Array(Math.max(size, staged.length * 2));
+  if (staged.length < size) {
+    staged = new Uint8Array(Math.max(size, staged.length * 2));
+    stagedView = new DataView(staged.buffer);
+  }
   staged.fill(0, 0, size);
-  const out = new DataView(staged.buffer, 0, size);
+  const out = stagedView;
   for (let k = 0; k < n; k++) {
     const i = ready[k * 4];
     const from = i * SUBSCRIPTION_SIZE;

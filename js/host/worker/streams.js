@@ -310,16 +310,15 @@ export class StreamEndpoint extends Endpoint {
     if (sock.remoteAddress !== undefined) {
       this.setLocal(fromNode(sock.localAddress, sock.localPort, sock.remoteFamily));
       this.setPeer(fromNode(sock.remoteAddress, sock.remotePort, sock.remoteFamily));
-    } else if (sock.localAddress !== undefined && this.family !== AF_UNIX) {
-      // A peer that reset before this was asked has no name left; this
-      // side's still has one (getsockname works, getpeername is ENOTCONN).
-      this.setLocal(fromNode(sock.localAddress, sock.localPort));
-      if (target) this.setPeer(target);
-    } else if (target) {
-      this.setPeer(target);
-    } else if (this.family === AF_UNIX) {
-      this.setPeer({ family: AF_UNIX, path: '' });
+      return;
     }
+    // A peer that reset before this was asked has no name left; this side's
+    // still has one (getsockname works, getpeername is ENOTCONN).
+    if (sock.localAddress !== undefined && this.family !== AF_UNIX) {
+      this.setLocal(fromNode(sock.localAddress, sock.localPort));
+    }
+    if (target) this.setPeer(target);
+    else if (this.family === AF_UNIX) this.setPeer({ family: AF_UNIX, path: '' });
   }
 
   fail(errno) {
@@ -442,8 +441,8 @@ export class StreamEndpoint extends Endpoint {
   // bytes that arrived before the failure and were never read: those Node
   // buffered for a paused stream (it goes on reading up to its high-water
   // mark, see _hold), and those the kernel holds. A kernel would still hand
-  // both to recv, so they are taken first (called as the descriptor
-  // closes, and from the 'error' handler where there is no descriptor).
+  // both to recv, so they are taken first, as the descriptor closes (where
+  // there is none to wrap, the 'error' handler takes Node's bytes alone).
   _keepUnread(sock, fd) {
     if (this.closedByGuest) return;
     this._takeBuffered(sock);
@@ -470,9 +469,11 @@ export class StreamEndpoint extends Endpoint {
       const buf = spareReadBuffer();
       // A kernel's receive buffer at most: a unix peer that only shut its
       // reading side could otherwise keep this loop fed.
-      for (let left = READ_REST_MAX, n = 1; n > 0 && left > 0; left -= n) {
-        n = fs.readSync(fd, buf);
-        if (n > 0) this._deliverCopy(buf.subarray(0, n));
+      for (let left = READ_REST_MAX; left > 0;) {
+        const n = fs.readSync(fd, buf);
+        if (n === 0) break;
+        this._deliverCopy(buf.subarray(0, n));
+        left -= n;
       }
       return 0;
     } catch (err) {
